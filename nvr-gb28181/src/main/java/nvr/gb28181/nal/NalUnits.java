@@ -1,0 +1,123 @@
+package nvr.gb28181.nal;
+
+import nvr.gb28181.media.Codec;
+
+/**
+ * Annex-B (ITU-T H.264/H.265 Annex B) start-code search and NAL header classification: which NAL types
+ * start a new access unit, which make an access unit a keyframe. Pure functions over byte arrays.
+ */
+public final class NalUnits {
+    private NalUnits() {
+    }
+
+    public static final int H264_SLICE = 1;
+    public static final int H264_IDR = 5;
+    public static final int H264_SEI = 6;
+    public static final int H264_SPS = 7;
+    public static final int H264_PPS = 8;
+    public static final int H264_AUD = 9;
+
+    public static final int H265_IRAP_FIRST = 16;
+    public static final int H265_IRAP_LAST = 23; // 22, 23 are reserved IRAP types
+    public static final int H265_VPS = 32;
+    public static final int H265_SPS = 33;
+    public static final int H265_PPS = 34;
+    public static final int H265_AUD = 35;
+
+    /**
+     * Index of the first {@code 00 00 01} at or after {@code from} whose last byte is before {@code to},
+     * or -1. The returned index points at the first zero (a 4-byte start code's leading zero is at index-1).
+     */
+    public static int findStartCode(byte[] a, int from, int to) {
+        int i = from;
+        int last = to - 3;
+        while (i <= last) {
+            // step by 3 when a[i+2] > 1: no start code can straddle it (the usual Annex-B fast scan)
+            byte c = a[i + 2];
+            if (c == 0) {
+                i++;
+            } else if (c == 1 && a[i] == 0 && a[i + 1] == 0) {
+                return i;
+            } else {
+                i += 3;
+            }
+        }
+        return -1;
+    }
+
+    /** NAL unit type from the first header byte (H.264) or the first two (H.265). */
+    public static int nalType(Codec codec, byte header0) {
+        return codec == Codec.H265 ? (header0 >> 1) & 0x3F : header0 & 0x1F;
+    }
+
+    public static boolean isVcl(Codec codec, int type) {
+        return codec == Codec.H265 ? type < 32 : type >= 1 && type <= 5;
+    }
+
+    /** True for a NAL whose presence makes its access unit one a decoder can start from (IDR / IRAP). */
+    public static boolean isKeyNal(Codec codec, int type) {
+        return codec == Codec.H265 ? type >= H265_IRAP_FIRST && type <= H265_IRAP_LAST : type == H264_IDR;
+    }
+
+    /**
+     * Whether the NAL at {@code nal} (its header byte; {@code end} exclusive) begins a new access unit,
+     * given that the current access unit already holds a VCL NAL. Parameter sets, AUD and prefix SEI
+     * always do (H.264 7.4.1.2.3, H.265 7.4.2.4.4); a slice does when it is its picture's first
+     * (first_mb_in_slice == 0, first_slice_segment_in_pic_flag == 1). Too few bytes to tell: false.
+     */
+    public static boolean startsAccessUnit(Codec codec, byte[] a, int nal, int end) {
+        if (nal >= end) {
+            return false;
+        }
+        if (codec == Codec.H265) {
+            int t = (a[nal] >> 1) & 0x3F;
+            if (t < 32) {
+                return nal + 2 < end && (a[nal + 2] & 0x80) != 0;
+            }
+            return t <= 35 || t == 39 || (t >= 41 && t <= 44) || (t >= 48 && t <= 55);
+        }
+        int t = a[nal] & 0x1F;
+        if (t == 1 || t == 2 || t == 5) {
+            return nal + 1 < end && (a[nal + 1] & 0x80) != 0; // ue(v) first_mb_in_slice == 0 is the bit '1'
+        }
+        return t == H264_SEI || t == H264_SPS || t == H264_PPS || t == H264_AUD || (t >= 14 && t <= 18);
+    }
+
+    /** True when an Annex-B access unit contains an IDR (H.264) or IRAP (H.265) slice. Parameter sets alone are not enough. */
+    public static boolean isKeyframe(Codec codec, byte[] a, int off, int len) {
+        int end = off + len;
+        int sc = findStartCode(a, off, end);
+        while (sc >= 0) {
+            int nal = sc + 3;
+            if (nal < end && isKeyNal(codec, nalType(codec, a[nal]))) {
+                return true;
+            }
+            sc = findStartCode(a, nal, end);
+        }
+        return false;
+    }
+
+    /** Calls {@code visitor} for each NAL (header byte offset, end exclusive without trailing zeros) in an Annex-B buffer. */
+    public static void forEachNal(byte[] a, int off, int len, NalVisitor visitor) throws nvr.gb28181.WireFormatException {
+        int end = off + len;
+        int sc = findStartCode(a, off, end);
+        while (sc >= 0) {
+            int nal = sc + 3;
+            int next = findStartCode(a, nal, end);
+            int nalEnd = next < 0 ? end : next;
+            while (nalEnd > nal && a[nalEnd - 1] == 0) {
+                nalEnd--; // trailing_zero_8bits / the next 4-byte start code's leading zero
+            }
+            if (nalEnd > nal) {
+                visitor.nal(a, nal, nalEnd);
+            }
+            sc = next;
+        }
+    }
+
+    /** Receives one NAL unit: {@code a[start]} is its header, {@code end} is exclusive. */
+    @FunctionalInterface
+    public interface NalVisitor {
+        void nal(byte[] a, int start, int end) throws nvr.gb28181.WireFormatException;
+    }
+}
