@@ -1,0 +1,27 @@
+package nvr.playback;
+
+/**
+ * Playback settings.
+ *
+ * @param mediaAddress local IP we send from / listen on, and put in our SDP answer's {@code c=}
+ * @param ioThreads Netty event loops shared by all sessions
+ * @param diskThreads threads doing the (blocking) segment reads for all sessions
+ * @param maxQueuedBytes per-session read-ahead bound
+ * @param stallTimeoutMs a TCP receiver that keeps its window closed this long is dropped
+ * @param connectTimeoutMs TCP connect (active) / accept (passive) limit
+ * @param maxSessions further INVITEs get 486 Busy Here
+ */
+public record PlaybackConfig(String mediaAddress, int ioThreads, int diskThreads, long maxQueuedBytes,
+                             long stallTimeoutMs, long connectTimeoutMs, int maxSessions) {
+    public static PlaybackConfig defaults(String mediaAddress) {
+        return new PlaybackConfig(mediaAddress, 2, 4, 4L << 20, 10_000, 10_000, 256);
+    }
+
+    public PlaybackConfig withStallTimeoutMs(long ms) {
+        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, ms, connectTimeoutMs, maxSessions);
+    }
+
+    public PlaybackConfig withConnectTimeoutMs(long ms) {
+        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, stallTimeoutMs, ms, maxSessions);
+    }
+}

@@ -1,0 +1,393 @@
+package nvr.playback.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.PortUnreachableException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
+import nvr.gb28181.rtp.RtpPacketizer;
+import nvr.playback.PlaybackMetrics;
+import nvr.playback.PlaybackRequest;
+import nvr.storage.FrameRecord;
+import nvr.storage.Store;
+
+/**
+ * Streams one requested range as PS over RTP to one receiver, paced by frame time (see package-info).
+ * Invariant: every field below the "loop-confined" line is read and written only on {@link #loop}.
+ * Control calls ({@link #play}, {@link #pause}, {@link #teardown}) may come from any thread; they are
+ * handed to the loop and never wait for it.
+ */
+public final class PlaybackSession {
+    /** Nominal frame interval used when the timeline is re-based (seek, pause, gap): 40 ms = 25 fps. */
+    static final long NOMINAL_FRAME_MS = 40;
+    /** A frame sent this much after its due time counts as late. */
+    static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
+    /** At most this many frames per tick before yielding the loop to other sessions. */
+    private static final int FRAMES_PER_TICK = 32;
+    /** PS time of the first frame: 1 s, leaving room below for DTS < PTS. */
+    private static final long FIRST_PTS_90K = 90_000;
+
+    private final String id;
+    private final PlaybackRequest request;
+    private final FrameMuxer muxer;
+    private final PlaybackMetrics metrics;
+    private final SessionListener listener;
+    private final long stallTimeoutNanos;
+    private final FramePrefetcher prefetcher;
+    private final RtpPacketizer packetizer;
+    private final long rtpBase = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    private volatile Channel channel;
+    private volatile EventLoop loop;
+    private volatile RtpInfo lastRtpInfo;
+    private volatile boolean ended;
+    private volatile boolean started;
+
+    // ---- loop-confined ----
+    private double rate;
+    private boolean unlimited;
+    private boolean keyframesOnly;
+    private boolean paused;
+    private boolean reanchor = true;
+    private boolean timelineJump;
+    private long anchorWallNanos;
+    private long anchorMediaMs;
+    private long lastDueNanos;
+    private long lastMediaMs = Long.MIN_VALUE;
+    private long clock90k; // media clock of the last frame sent, from 0; never runs backwards
+    private long unwritableSinceNanos;
+    private ScheduledFuture<?> timer;
+    private boolean tickQueued;
+    private long framesSent;
+    private long bytesSent;
+
+    /**
+     * @param disk pool that runs the blocking storage reads
+     * @param maxQueuedBytes bound on frames read ahead of the send position
+     * @param stallTimeoutMs how long a TCP receiver may keep the send buffer full before the session ends
+     */
+    public PlaybackSession(String id, PlaybackRequest request, Store store, Executor disk, FrameMuxer muxer,
+                           PlaybackMetrics metrics, SessionListener listener, long maxQueuedBytes, long stallTimeoutMs) {
+        this.id = id;
+        this.request = request;
+        this.muxer = muxer;
+        this.metrics = metrics;
+        this.listener = listener;
+        this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(stallTimeoutMs);
+        this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk,
+            maxQueuedBytes, this::wake);
+        this.packetizer = new RtpPacketizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000));
+        if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
+            boolean fallback = request.downloadSpeed() <= 0;
+            // TCP download without a speed: as fast as the receiver reads (writability is the brake);
+            // over UDP there is no brake, so cap at 4x
+            this.unlimited = fallback && request.transport().isTcp();
+            this.rate = fallback ? 4.0 : request.downloadSpeed();
+        } else {
+            this.rate = 1.0;
+        }
+        this.lastRtpInfo = new RtpInfo(packetizer.nextSequence(), rtpBase);
+        prefetcher.request(); // start reading while the transport is being set up
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public PlaybackRequest request() {
+        return request;
+    }
+
+    public boolean ended() {
+        return ended;
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    /** The RTP-Info (next seq, next rtptime) as of the last frame sent; exact to within one frame. */
+    public RtpInfo rtpInfo() {
+        return lastRtpInfo;
+    }
+
+    /** The peer ACKed: send as soon as the transport is up (media must not precede the ACK). */
+    public void start() {
+        started = true;
+        onLoop(this::tick);
+    }
+
+    /** Starts streaming on {@code ch} (connected UDP, or connected TCP). Installs the session's handler. */
+    public void attach(Channel ch) {
+        this.channel = ch;
+        this.loop = ch.eventLoop();
+        ch.pipeline().addLast("playback-session", new ChannelEvents());
+        loop.execute(() -> {
+            if (ended) {
+                ch.close();
+                return;
+            }
+            if (!ch.isActive()) {
+                end(EndReason.RECEIVER_GONE, "media channel closed before streaming started");
+                return;
+            }
+            tick();
+        });
+    }
+
+    /** PLAY: resume, optionally seek to {@code npt} seconds into the range and/or change the scale. */
+    public RtpInfo play(double nptSeconds, double scale) {
+        RtpInfo info = lastRtpInfo;
+        onLoop(() -> {
+            if (!Double.isNaN(nptSeconds)) {
+                long target = request.fromMs() + Math.round(nptSeconds * 1000);
+                prefetcher.seek(Math.max(request.fromMs(), Math.min(target, request.toMs() - 1)));
+            }
+            if (!Double.isNaN(scale) && request.kind() == PlaybackRequest.Kind.PLAYBACK) {
+                rate = scale;
+                keyframesOnly = scale > 2.0;
+            }
+            paused = false;
+            reanchor = true;
+            timelineJump = true;
+            tick();
+        });
+        return info;
+    }
+
+    public RtpInfo pause() {
+        RtpInfo info = lastRtpInfo;
+        onLoop(() -> {
+            paused = true;
+            cancelTimer();
+        });
+        return info;
+    }
+
+    /** Ends the session without MediaStatus (BYE or TEARDOWN from the peer, or shutdown). */
+    public void teardown(EndReason reason) {
+        if (loop == null) {
+            endBeforeAttach(reason);
+            return;
+        }
+        onLoop(() -> end(reason, null));
+    }
+
+    /** Ends a session whose transport never came up (e.g. passive TCP nobody connected to). */
+    public void endBeforeAttach(EndReason reason) {
+        synchronized (this) {
+            if (ended || channel != null) {
+                if (channel != null) {
+                    teardown(reason);
+                }
+                return;
+            }
+            ended = true;
+        }
+        prefetcher.close();
+        listener.onEnd(this, reason, "transport never connected");
+    }
+
+    private void onLoop(Runnable r) {
+        EventLoop l = loop;
+        if (l == null) {
+            return;
+        }
+        if (l.inEventLoop()) {
+            r.run();
+        } else {
+            l.execute(r);
+        }
+    }
+
+    /** Called by the prefetcher (disk thread) when frames arrived. */
+    private void wake() {
+        EventLoop l = loop;
+        if (l != null && !ended) {
+            l.execute(() -> {
+                if (timer == null) {
+                    tick();
+                }
+            });
+        }
+    }
+
+    private void tick() {
+        if (ended || paused || !started || channel == null) {
+            return;
+        }
+        cancelTimer();
+        int sentNow = 0;
+        try {
+            while (true) {
+                FramePrefetcher.Item it = prefetcher.peek();
+                if (it == null) {
+                    break; // wake() calls again when the disk task delivered
+                }
+                if (it.error() != null) {
+                    end(EndReason.READ_ERROR, it.error().getMessage());
+                    return;
+                }
+                if (it.end()) {
+                    channel.flush();
+                    end(EndReason.END_OF_RANGE, null);
+                    return;
+                }
+                FrameRecord f = it.frame();
+                if ((keyframesOnly && !f.keyframe()) || !muxer.carries(f)) {
+                    prefetcher.poll();
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (reanchor || it.gapBefore()) {
+                    anchorWallNanos = Math.max(now, lastDueNanos);
+                    anchorMediaMs = f.timeMs();
+                    timelineJump |= it.gapBefore() || lastMediaMs == Long.MIN_VALUE || f.timeMs() < lastMediaMs;
+                    reanchor = false;
+                }
+                long due = unlimited ? now : anchorWallNanos + (long) ((f.timeMs() - anchorMediaMs) * 1_000_000L / rate);
+                if (due > now + 200_000) {
+                    schedule(due - now);
+                    break;
+                }
+                if (!channel.isWritable()) {
+                    if (unwritableSinceNanos == 0) {
+                        unwritableSinceNanos = now;
+                    } else if (now - unwritableSinceNanos > stallTimeoutNanos) {
+                        end(EndReason.RECEIVER_STALLED, "receiver did not read for " + stallTimeoutNanos / 1_000_000 + " ms");
+                        return;
+                    }
+                    schedule(TimeUnit.MILLISECONDS.toNanos(100)); // writability change also wakes us
+                    break;
+                }
+                unwritableSinceNanos = 0;
+                if (!unlimited && request.kind() == PlaybackRequest.Kind.PLAYBACK && now - due > LATE_NANOS) {
+                    metrics.lateFrame();
+                }
+                prefetcher.poll();
+                send(f);
+                lastDueNanos = due;
+                if (++sentNow >= FRAMES_PER_TICK) {
+                    queueTick();
+                    break;
+                }
+            }
+        } finally {
+            if (channel != null && sentNow > 0) {
+                channel.flush();
+            }
+        }
+    }
+
+    private void send(FrameRecord f) {
+        if (lastMediaMs != Long.MIN_VALUE) {
+            long delta = timelineJump ? NOMINAL_FRAME_MS * 90 : Math.max(0, (f.timeMs() - lastMediaMs) * 90);
+            clock90k += delta;
+        }
+        timelineJump = false;
+        lastMediaMs = f.timeMs();
+        long rtpTs = (rtpBase + clock90k) & 0xFFFFFFFFL;
+        ByteBuf ps = muxer.mux(f, FIRST_PTS_90K + clock90k, channel.alloc());
+        try {
+            packetizer.packetize(ps, rtpTs, request.transport().isTcp(), channel.alloc(), pkt -> {
+                int n = pkt.readableBytes();
+                bytesSent += n;
+                metrics.sent(n);
+                channel.write(pkt, channel.voidPromise());
+            });
+        } finally {
+            ps.release();
+        }
+        framesSent++;
+        metrics.frameSent();
+        lastRtpInfo = new RtpInfo(packetizer.nextSequence(), (rtpTs + NOMINAL_FRAME_MS * 90) & 0xFFFFFFFFL);
+    }
+
+    private void schedule(long nanos) {
+        timer = loop.schedule(() -> {
+            timer = null;
+            tick();
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void queueTick() {
+        if (!tickQueued) {
+            tickQueued = true;
+            loop.execute(() -> {
+                tickQueued = false;
+                tick();
+            });
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void end(EndReason reason, String detail) {
+        synchronized (this) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+        }
+        cancelTimer();
+        prefetcher.close();
+        Channel ch = channel;
+        if (ch != null) {
+            if (reason == EndReason.END_OF_RANGE && ch.isActive()) {
+                ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            } else {
+                ch.close();
+            }
+        }
+        listener.onEnd(this, reason, detail);
+    }
+
+    /** Inbound events of the media channel: we never expect media back, only closure and errors. */
+    private final class ChannelEvents extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            ReferenceCountUtil.release(msg); // RTCP or stray bytes from the receiver: ignored
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (ctx.channel().isWritable()) {
+                tick();
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            end(EndReason.RECEIVER_GONE, "media connection closed by the receiver");
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            if (cause instanceof PortUnreachableException) {
+                end(EndReason.RECEIVER_GONE, "receiver port unreachable");
+            } else if (cause instanceof IOException) {
+                end(EndReason.RECEIVER_GONE, cause.getMessage());
+            } else {
+                end(EndReason.RECEIVER_GONE, cause.toString());
+            }
+        }
+    }
+}
