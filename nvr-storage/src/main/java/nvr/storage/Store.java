@@ -1,67 +1,415 @@
 package nvr.storage;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Predicate;
 import nvr.storage.audit.AuditEvent;
 
 /**
- * Entry point of the storage engine: segment files on one or more data roots, indexed in RocksDB.
- * API SKELETON: the storage issue (#2) replaces these bodies with the implementation.
+ * Entry point of the storage engine: segment files on one or more data roots, indexed in one RocksDB
+ * instance on the first root (see package-info for the formats). Thread-safe. Writes never block callers;
+ * reads see what the last group commit made durable.
  */
 public final class Store implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Store.class.getName());
+    /** Frames further apart than this are a recording gap (coverage, cursor gapBefore, segment cut). */
+    public static final long GAP_MS = 2000;
+
+    final StorageMetrics metrics;
+    private final StoreConfig config;
+    private final List<DataRoot> roots;
+    private final Map<UUID, DataRoot> rootsById = new HashMap<>();
+    private final SegmentIndex index;
+    private final AuditLog auditLog;
+    private final List<RootWriter> rootWriters = new ArrayList<>();
+    private final Map<String, QueuedCameraWriter> writers = new ConcurrentHashMap<>();
+    /** Keys (camera|start) of segments a writer still owns; they are never deleted. */
+    private final Set<String> openSegments = ConcurrentHashMap.newKeySet();
+    private final List<VerifyReport.Problem> recoveryProblems;
+    private volatile Predicate<String> writeGate = c -> true;
+    private volatile boolean closed;
+
+    private Store(StoreConfig config, StorageMetrics metrics, List<DataRoot> roots, SegmentIndex index,
+                  AuditLog auditLog, SegmentFileIo io) throws IOException {
+        this.config = config;
+        this.metrics = metrics;
+        this.roots = roots;
+        this.index = index;
+        this.auditLog = auditLog;
+        for (DataRoot r : roots) {
+            rootsById.put(r.uuid, r);
+        }
+        checkRootIdentity();
+        this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
+        index.forEach(s -> {
+            DataRoot r = rootsById.get(s.entry().root());
+            if (r != null) {
+                r.segmentBytes.addAndGet(s.entry().bytes());
+            }
+        });
+        for (int i = 0; i < roots.size(); i++) {
+            rootWriters.add(new RootWriter(roots.get(i), index, io, config, metrics, openSegments,
+                    i == 0 ? auditLog : null));
+        }
+        rootWriters.forEach(RootWriter::start);
+    }
+
     public static Store open(StoreConfig config, MeterRegistry meters) throws IOException {
-        throw new UnsupportedOperationException("storage not implemented yet");
+        return open(config, meters, SegmentFileIo.DEFAULT);
     }
 
-    /** The writer for a camera, created on first use. */
+    /** Opens with a given way to create segment files (tests inject disk-full failures through it). */
+    static Store open(StoreConfig config, MeterRegistry meters, SegmentFileIo io) throws IOException {
+        validate(config);
+        List<DataRoot> roots = new ArrayList<>();
+        SegmentIndex index = null;
+        AuditLog audit = null;
+        try {
+            for (Path p : config.roots()) {
+                roots.add(DataRoot.open(p));
+            }
+            index = SegmentIndex.open(roots.get(0).path.resolve("index"));
+            audit = new AuditLog(roots.get(0).path.resolve("audit"));
+            return new Store(config, new StorageMetrics(meters == null ? new SimpleMeterRegistry() : meters),
+                    roots, index, audit, io);
+        } catch (IOException | RuntimeException e) {
+            if (audit != null) {
+                audit.close();
+            }
+            if (index != null) {
+                index.close();
+            }
+            for (DataRoot r : roots) {
+                r.close();
+            }
+            throw e;
+        }
+    }
+
+    private static void validate(StoreConfig c) {
+        if (c.roots() == null || c.roots().isEmpty()) {
+            throw new IllegalArgumentException("storage.roots is empty; configure at least one data root");
+        }
+        if (c.segmentMaxSeconds() < 1 || c.segmentMaxSeconds() > 3600) {
+            throw new IllegalArgumentException("segment-max-seconds must be 1..3600, got " + c.segmentMaxSeconds());
+        }
+        if (c.segmentMaxBytes() < (1 << 16) || c.segmentMaxBytes() > (1L << 30)) {
+            throw new IllegalArgumentException("segment-max-bytes must be 64 KiB..1 GiB, got " + c.segmentMaxBytes());
+        }
+        if (c.fsyncMs() < 1 || c.fsyncMs() > 60_000) {
+            throw new IllegalArgumentException("fsync-ms must be 1..60000, got " + c.fsyncMs());
+        }
+        if (c.writerQueueBytes() < (1 << 20)) {
+            throw new IllegalArgumentException("writer queue must be at least 1 MiB, got " + c.writerQueueBytes());
+        }
+    }
+
+    /** Every configured root must be one this index knows (or a fresh one): catches a wrongly mounted disk. */
+    private void checkRootIdentity() throws IOException {
+        Map<String, byte[]> known = index.metaScan("root|");
+        try (SegmentIndex.Batch b = index.batch()) {
+            for (DataRoot r : roots) {
+                String k = "root|" + r.uuid;
+                if (!known.containsKey(k)) {
+                    if (!known.isEmpty() && hasSegments(r)) {
+                        throw new IOException("data root " + r.path + " (uuid " + r.uuid + ") holds segments but "
+                                + "is not a root of the index at " + roots.get(0).path.resolve("index")
+                                + "; is the right disk mounted there?");
+                    }
+                    b.putMeta(k, SegmentIndex.bytes(r.path.toString()));
+                }
+            }
+            if (b.count() > 0) {
+                index.write(b, true);
+            }
+        }
+        Set<String> configured = new TreeSet<>();
+        roots.forEach(r -> configured.add("root|" + r.uuid));
+        for (String k : known.keySet()) {
+            if (!configured.contains(k)) {
+                LOG.log(System.Logger.Level.WARNING, "the index names data root " + k.substring(5) + " (last at "
+                        + new String(known.get(k), java.nio.charset.StandardCharsets.UTF_8)
+                        + ") which is not configured; its footage is unavailable until it is mounted again");
+            }
+        }
+    }
+
+    private static boolean hasSegments(DataRoot r) throws IOException {
+        if (!Files.isDirectory(r.segmentsDir())) {
+            return false;
+        }
+        try (var s = Files.list(r.segmentsDir())) {
+            return s.findAny().isPresent();
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean gateAccepts(String camera) {
+        return writeGate.test(camera);
+    }
+
+    /**
+     * Sets which cameras may record (e.g. retention's "protect" policy refuses new footage when old footage
+     * must be kept); refused frames are counted as dropped with reason "gate". Default: all.
+     */
+    public void setWriteGate(Predicate<String> acceptsCamera) {
+        this.writeGate = acceptsCamera == null ? c -> true : acceptsCamera;
+    }
+
+    /** The file a segment entry names (under a placeholder path when its root is not configured). */
+    Path fileOf(SegmentIndex.Segment s) {
+        DataRoot r = rootsById.get(s.entry().root());
+        if (r == null) {
+            return Path.of("/nonexistent-root-" + s.entry().root()).resolve(s.camera()).resolve(s.startMs() + ".seg");
+        }
+        return r.segmentFile(s.camera(), s.startMs());
+    }
+
+    SegmentInfo info(SegmentIndex.Segment s) {
+        IndexEntry e = s.entry();
+        return new SegmentInfo(s.camera(), s.startMs(), e.endMs(), fileOf(s), e.bytes(), e.frames(), e.streamType());
+    }
+
+    /** The writer for a camera, created on first use. Camera ids are 1-64 chars of [A-Za-z0-9_.-]. */
     public CameraWriter writer(String cameraId) {
-        throw new UnsupportedOperationException();
+        if (!DataRoot.validCameraId(cameraId)) {
+            throw new IllegalArgumentException("camera id '" + cameraId + "' is not 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+        return writers.computeIfAbsent(cameraId, c -> new QueuedCameraWriter(c, rootFor(c), this));
     }
 
+    /** A camera keeps recording on the root of its newest segment; a new camera goes to the emptiest root. */
+    private RootWriter rootFor(String camera) {
+        SegmentIndex.Segment last = index.floor(camera, Long.MAX_VALUE);
+        if (last != null) {
+            for (RootWriter w : rootWriters) {
+                if (w.root.uuid.equals(last.entry().root())) {
+                    return w;
+                }
+            }
+        }
+        RootWriter best = rootWriters.get(0);
+        long bestFree = -1;
+        for (RootWriter w : rootWriters) {
+            long free = w.root.path.toFile().getUsableSpace();
+            if (free > bestFree) {
+                best = w;
+                bestFree = free;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Frames of a camera from the last keyframe at or before fromMs up to (excluding) toMs. Never throws on
+     * corrupt data: unreadable parts are skipped and show as gaps.
+     */
     public FrameCursor openCursor(String cameraId, long fromMs, long toMs) throws IOException {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        return new StoreCursor(this, index, cameraId, fromMs, toMs);
     }
 
+    /**
+     * Recorded spans of a camera in [fromMs, toMs), clipped to it, and the gaps between them. Segments closer
+     * than {@link #GAP_MS} join into one span; a span ends 1 ms after its last frame so [start, end) holds every
+     * frame. Span bytes/frames count whole segments that overlap the interval.
+     */
     public Coverage coverage(String cameraId, long fromMs, long toMs) {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        return CoverageBuilder.build(cameraId, fromMs, toMs, segmentsIn(cameraId, fromMs, toMs));
+    }
+
+    private List<SegmentIndex.Segment> segmentsIn(String cameraId, long fromMs, long toMs) {
+        List<SegmentIndex.Segment> out = new ArrayList<>();
+        index.scan(cameraId, fromMs, toMs, s -> out.add(s));
+        return out;
     }
 
     /** Segments overlapping [fromMs, toMs), oldest first. */
     public List<SegmentInfo> segments(String cameraId, long fromMs, long toMs) {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        List<SegmentInfo> out = new ArrayList<>();
+        index.scan(cameraId, fromMs, toMs, s -> out.add(info(s)));
+        return out;
+    }
+
+    /** True while a writer owns the segment (it cannot be deleted yet). */
+    public boolean isOpenSegment(SegmentInfo segment) {
+        return openSegments.contains(RootWriter.segmentKey(segment.camera(), segment.startMs()));
     }
 
     /** Every camera that has at least one segment, or is registered in the cameras table. */
     public List<String> cameraIds() {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        TreeSet<String> ids = new TreeSet<>(index.cameras());
+        ids.addAll(table("cameras").scan("").keySet());
+        return new ArrayList<>(ids);
     }
 
-    /** Deletes a whole segment: mark garbage in the index, unlink, fsync the directory, drop the entry. */
+    /**
+     * Deletes a whole segment: mark garbage in the index, unlink, fsync the directory, drop the entry.
+     * Refuses (IOException) a segment that is still being recorded.
+     */
     public void deleteSegment(SegmentInfo segment) throws IOException {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        String camera = segment.camera();
+        long start = segment.startMs();
+        if (openSegments.contains(RootWriter.segmentKey(camera, start))) {
+            throw new IOException("segment " + segment.file() + " is still being recorded; delete it after it is sealed");
+        }
+        SegmentIndex.Segment s = index.get(camera, start);
+        if (s == null) {
+            return; // already gone
+        }
+        DataRoot root = rootsById.get(s.entry().root());
+        try (SegmentIndex.Batch b = index.batch()) {
+            b.putSegment(camera, start, s.entry().withState(IndexEntry.State.GARBAGE));
+            b.putMeta(SegmentIndex.garbageMarker(camera, start), new byte[0]);
+            index.write(b, true);
+        }
+        Path file = fileOf(s);
+        if (root != null) {
+            Files.deleteIfExists(file);
+            DataRoot.fsyncDir(file.getParent());
+        }
+        try (SegmentIndex.Batch b = index.batch()) {
+            b.deleteSegment(camera, start);
+            b.deleteMeta(SegmentIndex.garbageMarker(camera, start));
+            b.deleteMeta(SegmentIndex.openMarker(camera, start));
+            index.write(b, true);
+        }
+        if (root != null) {
+            root.segmentBytes.addAndGet(-s.entry().bytes());
+        }
+        metrics.segmentsDeleted.increment();
     }
 
     /** A registry table: "cameras", "devices" or "holds". */
     public KeyValueTable table(String name) {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        return index.table(name);
     }
 
+    /**
+     * Appends an event to the audit log (durable with the next group commit).
+     *
+     * @throws UncheckedIOException when the log cannot be written: callers should refuse the audited access
+     */
     public void audit(AuditEvent event) {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        try {
+            auditLog.append(event);
+        } catch (IOException e) {
+            metrics.writeErrors.increment();
+            throw new UncheckedIOException("cannot write the audit log in " + roots.get(0).path.resolve("audit")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Audit events with fromMs <= atMs < toMs, oldest first. */
+    public List<AuditEvent> auditEvents(long fromMs, long toMs) throws IOException {
+        ensureOpen();
+        return auditLog.read(fromMs, toMs);
+    }
+
+    /** Usage of every configured data root. */
+    public List<Volume> volumes() throws IOException {
+        List<Volume> out = new ArrayList<>();
+        for (DataRoot r : roots) {
+            out.add(r.volume());
+        }
+        return out;
+    }
+
+    /** Problems found and repaired (or quarantined) by recovery when this store was opened. */
+    public List<VerifyReport.Problem> recoveryReport() {
+        return recoveryProblems;
     }
 
     public VerifyReport verify() {
-        throw new UnsupportedOperationException();
+        ensureOpenUnchecked();
+        return new Verifier(index, this, roots, Collections.unmodifiableSet(openSegments)).run();
     }
 
     /** Group-commits now: fsync data of every open segment, then write the index batch. */
     public void flush() throws IOException {
-        throw new UnsupportedOperationException();
+        ensureOpen();
+        List<CompletableFuture<Void>> fs = new ArrayList<>();
+        for (RootWriter w : rootWriters) {
+            fs.add(w.flush());
+        }
+        for (CompletableFuture<Void> f : fs) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while flushing", e);
+            } catch (ExecutionException e) {
+                throw new IOException("flush failed: " + e.getCause().getMessage(), e.getCause());
+            }
+        }
     }
 
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("store is closed");
+        }
+    }
+
+    private void ensureOpenUnchecked() {
+        if (closed) {
+            throw new IllegalStateException("store is closed");
+        }
+    }
+
+    /** Writes everything queued, seals open segments, and releases the index and root locks. */
     @Override
-    public void close() throws IOException {
-        throw new UnsupportedOperationException();
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (RootWriter w : rootWriters) {
+                w.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        IOException first = null;
+        try {
+            auditLog.close();
+        } catch (IOException e) {
+            first = e;
+        }
+        index.close();
+        for (DataRoot r : roots) {
+            try {
+                r.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
     }
 }

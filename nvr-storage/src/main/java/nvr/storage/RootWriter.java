@@ -1,0 +1,352 @@
+package nvr.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The single writer thread of one data root. Producers {@link #offer} frames into a queue bounded in bytes
+ * (never blocking); the thread appends them to each camera's {@link SegmentWriter} and group-commits every
+ * fsync-ms: fsync every file with new data, then one synced index batch. Invariant: every segment starts
+ * with a keyframe, so a reader positioned at any segment start can decode.
+ */
+final class RootWriter implements Runnable {
+    private static final System.Logger LOG = System.getLogger(RootWriter.class.getName());
+    private static final long DISK_RETRY_MS = 1000;
+
+    /** A queued frame. */
+    record QueuedFrame(String camera, long timeMs, boolean keyframe, int streamType, byte[] payload) {
+    }
+
+    private record Barrier(CompletableFuture<Void> done) {
+    }
+
+    private static final Object STOP = new Object();
+
+    /** Writer-thread state of one camera. */
+    private static final class CameraState {
+        SegmentWriter segment;
+        long lastMs = Long.MIN_VALUE;
+        long retryAfterNanos;
+    }
+
+    final DataRoot root;
+    private final SegmentIndex index;
+    private final SegmentFileIo io;
+    private final StorageMetrics metrics;
+    private final Set<String> openSegments;
+    private final AuditLog audit;
+    private final long maxSegmentMs;
+    private final long maxSegmentBytes;
+    private final long hardMaxSegmentBytes;
+    private final long fsyncMs;
+    private final long queueLimitBytes;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final Map<String, CameraState> cameras = new HashMap<>();
+    private final List<SegmentWriter> sealing = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean stopping;
+
+    RootWriter(DataRoot root, SegmentIndex index, SegmentFileIo io, StoreConfig config, StorageMetrics metrics,
+               Set<String> openSegments, AuditLog audit) {
+        this.root = root;
+        this.index = index;
+        this.io = io;
+        this.metrics = metrics;
+        this.openSegments = openSegments;
+        this.audit = audit;
+        this.maxSegmentMs = config.segmentMaxSeconds() * 1000L;
+        this.maxSegmentBytes = config.segmentMaxBytes();
+        this.hardMaxSegmentBytes = Math.min(Integer.MAX_VALUE - (long) FrameRecordCodec.MAX_PAYLOAD,
+                config.segmentMaxBytes() * 2);
+        this.fsyncMs = config.fsyncMs();
+        this.queueLimitBytes = config.writerQueueBytes();
+        this.thread = new Thread(this, "nvr-storage-writer-" + root.path.getFileName());
+        thread.setDaemon(true);
+    }
+
+    static String segmentKey(String camera, long startMs) {
+        return camera + "|" + startMs;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Queues a frame unless the byte bound would be exceeded. Never blocks. */
+    boolean offer(QueuedFrame f) {
+        long len = f.payload().length + FrameRecordCodec.HEADER_BYTES;
+        if (stopping || queuedBytes.addAndGet(len) > queueLimitBytes) {
+            if (!stopping) {
+                queuedBytes.addAndGet(-len);
+            }
+            return false;
+        }
+        metrics.queuedBytes.addAndGet(len);
+        queue.add(f);
+        return true;
+    }
+
+    /** Completes once everything queued before it is fsynced and indexed. */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (stopping || !thread.isAlive()) {
+            f.completeExceptionally(new IOException("store is closed"));
+        } else {
+            queue.add(new Barrier(f));
+        }
+        return f;
+    }
+
+    /** Drains the queue, seals every open segment, commits, and ends the thread. */
+    void stop() throws InterruptedException {
+        stopping = true;
+        queue.add(STOP);
+        thread.join();
+    }
+
+    @Override
+    public void run() {
+        long nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
+        while (true) {
+            Object item;
+            try {
+                long wait = nextCommit - System.nanoTime();
+                item = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
+            } catch (InterruptedException e) {
+                item = STOP;
+            }
+            try {
+                if (item instanceof QueuedFrame f) {
+                    long len = f.payload().length + FrameRecordCodec.HEADER_BYTES;
+                    queuedBytes.addAndGet(-len);
+                    metrics.queuedBytes.addAndGet(-len);
+                    handle(f);
+                } else if (item instanceof Barrier b) {
+                    commit();
+                    b.done().complete(null);
+                } else if (item == STOP) {
+                    for (CameraState cs : cameras.values()) {
+                        seal(cs);
+                    }
+                    commit();
+                    failPendingBarriers();
+                    return;
+                }
+                if (System.nanoTime() - nextCommit >= 0) {
+                    commit();
+                    nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
+                }
+            } catch (RuntimeException e) { // a bug must not silently stop recording
+                LOG.log(System.Logger.Level.ERROR, "storage writer for " + root.path + " hit an unexpected error", e);
+                if (item instanceof Barrier b) {
+                    b.done().completeExceptionally(e);
+                }
+            }
+        }
+    }
+
+    private void failPendingBarriers() {
+        for (Object o; (o = queue.poll()) != null; ) {
+            if (o instanceof Barrier b) {
+                b.done().completeExceptionally(new IOException("store is closed"));
+            }
+        }
+    }
+
+    private void handle(QueuedFrame f) {
+        CameraState cs = cameras.computeIfAbsent(f.camera(), c -> new CameraState());
+        long ts = f.timeMs();
+        if (cs.lastMs != Long.MIN_VALUE && ts < cs.lastMs) {
+            ts = cs.lastMs; // keeps records in time order inside a segment
+            metrics.clampedTimes.increment();
+        }
+        long recordBytes = FrameRecordCodec.HEADER_BYTES + (long) f.payload().length;
+        SegmentWriter seg = cs.segment;
+        if (seg != null) {
+            boolean discontinuity = ts - cs.lastMs > Store.GAP_MS;
+            boolean due = ts - seg.startMs >= maxSegmentMs || seg.writtenBytes() + recordBytes > maxSegmentBytes;
+            if (discontinuity || (f.keyframe() && due) || seg.writtenBytes() + recordBytes > hardMaxSegmentBytes) {
+                seal(cs);
+                seg = null;
+            }
+        }
+        cs.lastMs = ts;
+        if (seg == null) {
+            if (!f.keyframe()) {
+                metrics.dropped(f.camera(), "no-keyframe");
+                return;
+            }
+            if (System.nanoTime() - cs.retryAfterNanos < 0) {
+                metrics.dropped(f.camera(), "disk");
+                return;
+            }
+            String intended = segmentKey(f.camera(), ts);
+            openSegments.add(intended); // before the file exists, so verify never sees it as a stray
+            try {
+                seg = SegmentWriter.create(root, io, f.camera(), ts);
+            } catch (IOException e) {
+                openSegments.remove(intended);
+                onWriteError(cs, null, f.camera(), e);
+                metrics.dropped(f.camera(), "disk");
+                return;
+            }
+            openSegments.add(segmentKey(seg.camera, seg.startMs));
+            if (seg.startMs != ts) {
+                openSegments.remove(intended);
+            }
+            cs.segment = seg;
+            metrics.segmentsCreated.increment();
+            metrics.openSegments.incrementAndGet();
+        }
+        try {
+            seg.append(ts, f.keyframe(), f.streamType(), f.payload());
+            metrics.bytesWritten.increment(recordBytes);
+            metrics.framesWritten.increment();
+        } catch (IOException e) {
+            onWriteError(cs, seg, f.camera(), e);
+            metrics.dropped(f.camera(), "disk");
+        }
+    }
+
+    static boolean isNoSpace(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left") || m.contains("ENOSPC") || m.contains("Disk quota"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Closes the segment cleanly at its last good record; the camera resumes at a keyframe after a pause. */
+    private void onWriteError(CameraState cs, SegmentWriter seg, String camera, IOException e) {
+        boolean full = isNoSpace(e);
+        (full ? metrics.diskFullErrors : metrics.writeErrors).increment();
+        LOG.log(System.Logger.Level.ERROR, (full ? "disk full" : "write failed") + " on data root " + root.path
+                + " recording camera " + camera + ": " + e.getMessage() + "; its segment was closed at the last "
+                + "good frame and recording resumes at the next keyframe once the write succeeds"
+                + (full ? " (free space or let retention delete old footage)" : ""));
+        if (seg != null) {
+            seg.recoverAfterError();
+            seal(cs);
+        }
+        cs.retryAfterNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DISK_RETRY_MS);
+    }
+
+    private void seal(CameraState cs) {
+        if (cs.segment != null) {
+            sealing.add(cs.segment);
+            cs.segment = null;
+        }
+    }
+
+    /** Group commit: fsync data of every file with new records, then one synced index batch naming them. */
+    private void commit() {
+        List<SegmentWriter> open = new ArrayList<>();
+        for (Map.Entry<String, CameraState> e : cameras.entrySet()) {
+            CameraState cs = e.getValue();
+            SegmentWriter s = cs.segment;
+            if (s == null || !s.hasUnsynced()) {
+                if (s != null && s.indexStale) {
+                    open.add(s);
+                }
+                continue;
+            }
+            try {
+                timedSync(s);
+                open.add(s);
+            } catch (IOException ex) {
+                onWriteError(cs, s, e.getKey(), ex);
+            }
+        }
+        for (SegmentWriter s : sealing) {
+            try {
+                timedSync(s);
+            } catch (IOException ex) {
+                (isNoSpace(ex) ? metrics.diskFullErrors : metrics.writeErrors).increment();
+                s.recoverAfterError();
+            }
+        }
+        if (audit != null) {
+            audit.sync();
+        }
+        List<SegmentWriter> emptySealed = new ArrayList<>();
+        try (SegmentIndex.Batch b = index.batch()) {
+            for (SegmentWriter s : open) {
+                b.putSegment(s.camera, s.startMs, s.entry(IndexEntry.State.OPEN));
+                if (!s.indexed) {
+                    b.putMeta(SegmentIndex.openMarker(s.camera, s.startMs), new byte[0]);
+                }
+            }
+            for (SegmentWriter s : sealing) {
+                if (s.syncedFrames() == 0) {
+                    emptySealed.add(s);
+                    if (s.indexed) {
+                        b.deleteSegment(s.camera, s.startMs);
+                    }
+                } else {
+                    b.putSegment(s.camera, s.startMs, s.entry(IndexEntry.State.SEALED));
+                }
+                if (s.indexed) {
+                    b.deleteMeta(SegmentIndex.openMarker(s.camera, s.startMs));
+                }
+            }
+            if (b.count() > 0) {
+                long t0 = System.nanoTime();
+                index.write(b, true);
+                metrics.indexCommit.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+            }
+        } catch (IOException e) {
+            metrics.writeErrors.increment();
+            LOG.log(System.Logger.Level.ERROR, "index commit for data root " + root.path + " failed: "
+                    + e.getMessage() + "; retrying at the next group commit");
+            return;
+        }
+        for (SegmentWriter s : open) {
+            account(s);
+            s.indexed = true;
+            s.indexStale = false;
+        }
+        for (SegmentWriter s : sealing) {
+            account(s);
+            s.close();
+            openSegments.remove(segmentKey(s.camera, s.startMs));
+            metrics.openSegments.decrementAndGet();
+        }
+        for (SegmentWriter s : emptySealed) {
+            try {
+                Files.deleteIfExists(s.file);
+                DataRoot.fsyncDir(s.file.getParent());
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not remove empty segment " + s.file + ": "
+                        + e.getMessage() + " (recovery removes it at the next start)");
+            }
+        }
+        sealing.clear();
+    }
+
+    private void account(SegmentWriter s) {
+        long delta = s.syncedBytes() - s.indexedBytes;
+        root.segmentBytes.addAndGet(delta);
+        s.indexedBytes = s.syncedBytes();
+    }
+
+    private void timedSync(SegmentWriter s) throws IOException {
+        if (!s.hasUnsynced()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        s.sync();
+        metrics.fsync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+}

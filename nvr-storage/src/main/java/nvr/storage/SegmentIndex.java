@@ -1,0 +1,388 @@
+package nvr.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * The RocksDB index of one store. Column families: {@code segments} (key {@code camera utf8 | 0x00 |
+ * start-ms i64 big-endian} -> {@link IndexEntry}), {@code meta} (root UUIDs, open/garbage markers),
+ * {@code cameras}, {@code devices}, {@code holds} (registries with string keys). Big-endian keys sort by
+ * camera then time, so {@code seekForPrev(camera|T)} lands on the segment that starts at or before T.
+ */
+final class SegmentIndex implements AutoCloseable {
+    static final List<String> TABLES = List.of("cameras", "devices", "holds");
+
+    /** One decoded {@code segments} entry. */
+    record Segment(String camera, long startMs, IndexEntry entry) {
+        byte[] key() {
+            return SegmentIndex.key(camera, startMs);
+        }
+    }
+
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle segments;
+    private final ColumnFamilyHandle meta;
+    private final Map<String, ColumnFamilyHandle> tables = new HashMap<>();
+    private final WriteOptions syncWrite = new WriteOptions().setSync(true);
+    private final WriteOptions noSyncWrite = new WriteOptions();
+
+    private SegmentIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
+                         List<ColumnFamilyHandle> handles) {
+        this.db = db;
+        this.dbOptions = dbOptions;
+        this.cfOptions = cfOptions;
+        this.handles = handles;
+        this.segments = handles.get(1);
+        this.meta = handles.get(2);
+        for (int i = 0; i < TABLES.size(); i++) {
+            tables.put(TABLES.get(i), handles.get(3 + i));
+        }
+    }
+
+    static SegmentIndex open(Path dir) throws IOException {
+        RocksDB.loadLibrary();
+        Files.createDirectories(dir);
+        ColumnFamilyOptions cfo = new ColumnFamilyOptions();
+        DBOptions dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setKeepLogFileNum(5).setMaxTotalWalSize(64L << 20);
+        List<ColumnFamilyDescriptor> cfs = new ArrayList<>();
+        cfs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfo));
+        cfs.add(new ColumnFamilyDescriptor(bytes("segments"), cfo));
+        cfs.add(new ColumnFamilyDescriptor(bytes("meta"), cfo));
+        for (String t : TABLES) {
+            cfs.add(new ColumnFamilyDescriptor(bytes(t), cfo));
+        }
+        List<ColumnFamilyHandle> handles = new ArrayList<>();
+        try {
+            RocksDB db = RocksDB.open(dbo, dir.toString(), cfs, handles);
+            return new SegmentIndex(db, dbo, cfo, handles);
+        } catch (RocksDBException e) {
+            dbo.close();
+            cfo.close();
+            throw new IOException("cannot open the index at " + dir + ": " + e.getMessage()
+                    + " (is another nvr using this data root?)", e);
+        }
+    }
+
+    /** Meta key marking a segment as written by a live writer (recovery scans its tail). */
+    static String openMarker(String camera, long startMs) {
+        return "open|" + camera + "|" + startMs;
+    }
+
+    /** Meta key marking a segment whose deletion is in progress (recovery finishes it). */
+    static String garbageMarker(String camera, long startMs) {
+        return "garbage|" + camera + "|" + startMs;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    static byte[] key(String camera, long startMs) {
+        byte[] c = bytes(camera);
+        return ByteBuffer.allocate(c.length + 9).put(c).put((byte) 0).putLong(startMs).array();
+    }
+
+    private static byte[] prefix(String camera) {
+        byte[] c = bytes(camera);
+        return Arrays.copyOf(c, c.length + 1); // camera | 0x00
+    }
+
+    private static boolean hasPrefix(byte[] key, byte[] prefix) {
+        return key.length == prefix.length + 8 && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Decodes a key and value; null when either is malformed (verify reports those, queries skip them). */
+    static Segment decode(byte[] k, byte[] v) {
+        if (k.length < 9 || k[k.length - 9] != 0) {
+            return null;
+        }
+        try {
+            String camera = new String(k, 0, k.length - 9, StandardCharsets.UTF_8);
+            return new Segment(camera, ByteBuffer.wrap(k, k.length - 8, 8).getLong(), IndexEntry.decode(v));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    Segment get(String camera, long startMs) throws IOException {
+        try {
+            byte[] v = db.get(segments, key(camera, startMs));
+            return v == null ? null : decode(key(camera, startMs), v);
+        } catch (RocksDBException e) {
+            throw new IOException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The segment of camera with the greatest start <= timeMs, or null. */
+    Segment floor(String camera, long timeMs) {
+        byte[] p = prefix(camera);
+        try (RocksIterator it = db.newIterator(segments)) {
+            it.seekForPrev(key(camera, timeMs));
+            while (it.isValid() && hasPrefix(it.key(), p)) {
+                Segment s = decode(it.key(), it.value());
+                if (s != null) {
+                    return s;
+                }
+                it.prev();
+            }
+            return null;
+        }
+    }
+
+    /** The first segment of camera with start > startMs, or null. */
+    Segment higher(String camera, long startMs) {
+        if (startMs == Long.MAX_VALUE) {
+            return null;
+        }
+        byte[] p = prefix(camera);
+        try (RocksIterator it = db.newIterator(segments)) {
+            it.seek(key(camera, startMs + 1));
+            while (it.isValid() && hasPrefix(it.key(), p)) {
+                Segment s = decode(it.key(), it.value());
+                if (s != null) {
+                    return s;
+                }
+                it.next();
+            }
+            return null;
+        }
+    }
+
+    /**
+     * Calls action for camera's segments overlapping [fromMs, toMs), oldest first: the one starting at or
+     * before fromMs if it reaches fromMs, then every one starting before toMs. Returns false from action to stop.
+     */
+    void scan(String camera, long fromMs, long toMs, java.util.function.Predicate<Segment> action) {
+        byte[] p = prefix(camera);
+        try (RocksIterator it = db.newIterator(segments)) {
+            it.seekForPrev(key(camera, fromMs));
+            if (it.isValid() && hasPrefix(it.key(), p)) {
+                Segment s = decode(it.key(), it.value());
+                if (s != null && s.entry().endMs() >= fromMs && s.entry().state() != IndexEntry.State.GARBAGE) {
+                    if (!action.test(s)) {
+                        return;
+                    }
+                }
+                it.next();
+            } else {
+                it.seek(key(camera, Math.max(0, fromMs)));
+            }
+            for (; it.isValid() && hasPrefix(it.key(), p); it.next()) {
+                Segment s = decode(it.key(), it.value());
+                if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
+                    continue;
+                }
+                if (s.startMs() >= toMs || !action.test(s)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Every camera that has at least one segment entry, in key order; one seek per camera. */
+    List<String> cameras() {
+        List<String> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(segments)) {
+            it.seekToFirst();
+            while (it.isValid()) {
+                byte[] k = it.key();
+                if (k.length < 9) {
+                    it.next();
+                    continue;
+                }
+                byte[] cam = Arrays.copyOf(k, k.length - 9);
+                out.add(new String(cam, StandardCharsets.UTF_8));
+                byte[] next = Arrays.copyOf(cam, cam.length + 1);
+                next[cam.length] = 1; // first key after camera | 0x00 | *
+                it.seek(next);
+            }
+        }
+        return out;
+    }
+
+    /** Every raw entry, for verify and usage accounting; action gets (key, value). */
+    void forEachRaw(java.util.function.BiConsumer<byte[], byte[]> action) {
+        try (RocksIterator it = db.newIterator(segments)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                action.accept(it.key(), it.value());
+            }
+        }
+    }
+
+    void forEach(Consumer<Segment> action) {
+        forEachRaw((k, v) -> {
+            Segment s = decode(k, v);
+            if (s != null) {
+                action.accept(s);
+            }
+        });
+    }
+
+    /** A batch over this index: segment puts/deletes and meta markers, written atomically by {@link #write}. */
+    final class Batch implements AutoCloseable {
+        private final WriteBatch batch = new WriteBatch();
+
+        Batch putSegment(String camera, long startMs, IndexEntry e) throws IOException {
+            try {
+                batch.put(segments, key(camera, startMs), e.encode());
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
+        Batch deleteSegment(String camera, long startMs) throws IOException {
+            try {
+                batch.delete(segments, key(camera, startMs));
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
+        Batch putMeta(String k, byte[] v) throws IOException {
+            try {
+                batch.put(meta, bytes(k), v);
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
+        Batch deleteMeta(String k) throws IOException {
+            try {
+                batch.delete(meta, bytes(k));
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
+        int count() {
+            return batch.count();
+        }
+
+        @Override
+        public void close() {
+            batch.close();
+        }
+    }
+
+    Batch batch() {
+        return new Batch();
+    }
+
+    /** Writes a batch; sync = fsync the WAL before returning (the commit point of a group commit). */
+    void write(Batch b, boolean sync) throws IOException {
+        try {
+            db.write(sync ? syncWrite : noSyncWrite, b.batch);
+        } catch (RocksDBException e) {
+            throw new IOException("index write failed: " + e.getMessage(), e);
+        }
+    }
+
+    byte[] metaGet(String k) throws IOException {
+        try {
+            return db.get(meta, bytes(k));
+        } catch (RocksDBException e) {
+            throw new IOException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Meta entries whose key starts with prefix, in key order. */
+    SortedMap<String, byte[]> metaScan(String prefix) {
+        return scanCf(meta, prefix);
+    }
+
+    SortedMap<String, byte[]> scanCf(ColumnFamilyHandle cf, String prefix) {
+        SortedMap<String, byte[]> out = new TreeMap<>();
+        byte[] p = bytes(prefix);
+        try (RocksIterator it = db.newIterator(cf)) {
+            for (it.seek(p); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) {
+                    break;
+                }
+                out.put(new String(k, StandardCharsets.UTF_8), it.value());
+            }
+        }
+        return out;
+    }
+
+    /** A registry table on its own column family; writes are synced (registries change rarely). */
+    KeyValueTable table(String name) {
+        ColumnFamilyHandle cf = tables.get(name);
+        if (cf == null) {
+            throw new IllegalArgumentException("no table '" + name + "'; tables are " + TABLES);
+        }
+        return new KeyValueTable() {
+            @Override
+            public void put(String key, byte[] value) {
+                try {
+                    db.put(cf, syncWrite, bytes(key), value);
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("index write to " + name + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public byte[] get(String key) {
+                try {
+                    return db.get(cf, bytes(key));
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("index read of " + name + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void delete(String key) {
+                try {
+                    db.delete(cf, syncWrite, bytes(key));
+                } catch (RocksDBException e) {
+                    throw new IllegalStateException("index delete in " + name + " failed: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public SortedMap<String, byte[]> scan(String prefix) {
+                return scanCf(cf, prefix);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        syncWrite.close();
+        noSyncWrite.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+}

@@ -1,0 +1,49 @@
+package nvr.storage;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** The storage engine's meters, all named {@code nvr.storage.*}. */
+final class StorageMetrics {
+    private final MeterRegistry registry;
+    final Counter bytesWritten;
+    final Counter framesWritten;
+    final Counter segmentsCreated;
+    final Counter segmentsDeleted;
+    final Counter diskFullErrors;
+    final Counter writeErrors;
+    final Counter readErrors;
+    final Counter clampedTimes;
+    final Timer fsync;
+    final Timer indexCommit;
+    final AtomicLong openSegments = new AtomicLong();
+    final AtomicLong queuedBytes = new AtomicLong();
+
+    StorageMetrics(MeterRegistry r) {
+        registry = r;
+        bytesWritten = Counter.builder("nvr.storage.bytes.written").baseUnit("bytes")
+                .description("Frame record bytes appended to segment files").register(r);
+        framesWritten = Counter.builder("nvr.storage.frames.written").register(r);
+        segmentsCreated = Counter.builder("nvr.storage.segments.created").register(r);
+        segmentsDeleted = Counter.builder("nvr.storage.segments.deleted").register(r);
+        diskFullErrors = Counter.builder("nvr.storage.disk.full.errors")
+                .description("Writes that failed with no space left on device").register(r);
+        writeErrors = Counter.builder("nvr.storage.write.errors").register(r);
+        readErrors = Counter.builder("nvr.storage.read.errors")
+                .description("Corrupt or unreadable records skipped by readers").register(r);
+        clampedTimes = Counter.builder("nvr.storage.frames.time.clamped")
+                .description("Frames whose time went backwards and was clamped to the previous frame's").register(r);
+        fsync = Timer.builder("nvr.storage.fsync").description("fsync of one segment file")
+                .publishPercentiles(0.5, 0.99).register(r);
+        indexCommit = Timer.builder("nvr.storage.index.commit").description("synced index batch write").register(r);
+        r.gauge("nvr.storage.segments.open", openSegments);
+        r.gauge("nvr.storage.queue.bytes", queuedBytes);
+    }
+
+    /** Frames refused or dropped, by camera and reason (queue, gop, gate, too-large, bad-time, no-keyframe, disk). */
+    void dropped(String camera, String reason) {
+        registry.counter("nvr.storage.frames.dropped", "camera", camera, "reason", reason).increment();
+    }
+}

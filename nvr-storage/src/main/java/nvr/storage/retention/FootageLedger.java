@@ -1,0 +1,274 @@
+package nvr.storage.retention;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import nvr.storage.SegmentInfo;
+import nvr.storage.Store;
+
+/**
+ * What footage each camera has, in per-day tallies (bytes, recorded time, segments) and per-volume bytes,
+ * kept in memory so that watermark checks, status and plan never scan the whole index.
+ *
+ * <p>Built by one full walk of the index ({@link #reconcile}), then kept current by {@link #refresh}: each
+ * camera's newest segments are re-read from the newest one seen (it may still be growing), plus, while the
+ * wall clock is behind the newest footage, a window around the wall clock (new footage then lands below the
+ * newest stamps). Deletions made by retention are subtracted as they happen. Invariant: {@code recent} holds
+ * every counted segment whose start lies in the refresh windows, so a re-read segment replaces its old count
+ * instead of adding to it. Anything else that changes the index is picked up by the next reconcile.
+ */
+final class FootageLedger {
+    /** Width of the refresh window around a wall clock that is behind the newest footage. */
+    private static final long BEHIND_WINDOW_MS = 6 * 3_600_000L;
+
+    static final class DayTally {
+        long bytes;
+        long recordedMs;
+        int segments;
+        /** Earliest segment start ever added to this day (not lowered back on delete; used for rates only). */
+        long minStartMs = Long.MAX_VALUE;
+    }
+
+    static final class CameraFootage {
+        final String camera;
+        final TreeMap<Long, DayTally> days = new TreeMap<>();
+        final long[] volumeBytes;
+        TreeMap<Long, SegmentInfo> recent = new TreeMap<>();
+        long totalBytes;
+        long recordedMs;
+        long segments;
+        /** Start of the newest segment seen, or Long.MIN_VALUE. */
+        long tailStartMs = Long.MIN_VALUE;
+
+        CameraFootage(String camera, int volumes) {
+            this.camera = camera;
+            this.volumeBytes = new long[volumes];
+        }
+
+        long newestEndMs() {
+            long n = Long.MIN_VALUE;
+            for (SegmentInfo s : recent.values()) {
+                n = Math.max(n, s.endMs());
+            }
+            return n;
+        }
+    }
+
+    private final Store store;
+    private final List<Path> roots;
+    private final Map<String, CameraFootage> cameras = new HashMap<>();
+
+    FootageLedger(Store store, List<VolumeConfig> volumes) {
+        this.store = store;
+        this.roots = new ArrayList<>();
+        for (VolumeConfig v : volumes) {
+            roots.add(v.root());
+        }
+    }
+
+    /** Index of the data root holding a segment file (0 when it lies under none of them). */
+    int volumeOf(SegmentInfo s) {
+        Path f = s.file();
+        if (f == null) {
+            return 0;
+        }
+        if (!f.isAbsolute()) {
+            return 0;
+        }
+        Path n = f.normalize();
+        int best = 0;
+        int bestLen = -1;
+        for (int i = 0; i < roots.size(); i++) {
+            if (n.startsWith(roots.get(i)) && roots.get(i).getNameCount() > bestLen) {
+                best = i;
+                bestLen = roots.get(i).getNameCount();
+            }
+        }
+        return best;
+    }
+
+    /** Rebuilds every camera's tallies from the index. */
+    synchronized void reconcile(long wallMs) {
+        cameras.clear();
+        for (String cam : store.cameraIds()) {
+            load(cam, wallMs);
+        }
+    }
+
+    private CameraFootage load(String cam, long wallMs) {
+        CameraFootage c = new CameraFootage(cam, roots.size());
+        SegmentInfo last = null;
+        TreeMap<Long, SegmentInfo> nearWall = new TreeMap<>();
+        for (SegmentWalk w = new SegmentWalk(store, cam, 0, Long.MAX_VALUE); w.hasNext(); ) {
+            SegmentInfo s = w.next();
+            add(c, s);
+            last = s;
+            if (s.startMs() >= wallMs - BEHIND_WINDOW_MS && s.startMs() <= wallMs + BEHIND_WINDOW_MS) {
+                nearWall.put(s.startMs(), s);
+            }
+        }
+        if (last != null) {
+            c.tailStartMs = last.startMs();
+            c.recent.put(last.startMs(), last);
+            if (wallMs + BEHIND_WINDOW_MS < last.startMs()) {
+                c.recent.putAll(nearWall);
+            }
+        }
+        cameras.put(cam, c);
+        return c;
+    }
+
+    /** Picks up footage written since the last refresh; loads cameras seen for the first time. */
+    synchronized void refresh(long wallMs) {
+        for (String cam : store.cameraIds()) {
+            CameraFootage c = cameras.get(cam);
+            if (c == null) {
+                load(cam, wallMs);
+                continue;
+            }
+            List<SegmentInfo> got = new ArrayList<>();
+            long tail = c.tailStartMs == Long.MIN_VALUE ? 0 : c.tailStartMs;
+            for (SegmentInfo s : store.segments(cam, tail, Long.MAX_VALUE)) {
+                if (s.startMs() >= tail) {
+                    got.add(s);
+                }
+            }
+            if (wallMs + BEHIND_WINDOW_MS < tail) {
+                // Clock behind the newest footage: new segments are stamped near the wall clock, below the tail.
+                long from = wallMs - BEHIND_WINDOW_MS;
+                Map.Entry<Long, SegmentInfo> wallTail = c.recent.floorEntry(wallMs + BEHIND_WINDOW_MS);
+                if (wallTail != null && wallTail.getKey() < tail) {
+                    from = Math.min(from, wallTail.getKey());
+                }
+                for (SegmentInfo s : store.segments(cam, Math.max(0, from), wallMs + BEHIND_WINDOW_MS)) {
+                    if (s.startMs() >= from && s.startMs() < tail) {
+                        got.add(s);
+                    }
+                }
+            }
+            TreeMap<Long, SegmentInfo> next = new TreeMap<>();
+            for (SegmentInfo s : got) {
+                SegmentInfo old = c.recent.get(s.startMs());
+                if (old != null) {
+                    subtract(c, old);
+                }
+                add(c, s);
+                next.put(s.startMs(), s);
+                c.tailStartMs = Math.max(c.tailStartMs, s.startMs());
+            }
+            c.recent = next;
+        }
+    }
+
+    /** Retention deleted this segment. */
+    synchronized void removed(SegmentInfo s) {
+        CameraFootage c = cameras.get(s.camera());
+        if (c == null) {
+            return;
+        }
+        SegmentInfo counted = c.recent.remove(s.startMs());
+        subtract(c, counted != null ? counted : s);
+    }
+
+    private void add(CameraFootage c, SegmentInfo s) {
+        DayTally d = c.days.computeIfAbsent(Math.floorDiv(s.startMs(), SegmentWalk.DAY_MS), k -> new DayTally());
+        long dur = Math.max(0, s.endMs() - s.startMs());
+        d.bytes += s.bytes();
+        d.recordedMs += dur;
+        d.segments++;
+        d.minStartMs = Math.min(d.minStartMs, s.startMs());
+        c.volumeBytes[volumeOf(s)] += s.bytes();
+        c.totalBytes += s.bytes();
+        c.recordedMs += dur;
+        c.segments++;
+    }
+
+    private void subtract(CameraFootage c, SegmentInfo s) {
+        long day = Math.floorDiv(s.startMs(), SegmentWalk.DAY_MS);
+        DayTally d = c.days.get(day);
+        long dur = Math.max(0, s.endMs() - s.startMs());
+        if (d != null) {
+            d.bytes -= s.bytes();
+            d.recordedMs -= dur;
+            if (--d.segments <= 0) {
+                c.days.remove(day);
+            }
+        }
+        c.volumeBytes[volumeOf(s)] -= s.bytes();
+        c.totalBytes -= s.bytes();
+        c.recordedMs -= dur;
+        c.segments--;
+    }
+
+    /** Bytes of segments on each volume, summed over cameras. */
+    synchronized long[] volumeBytes() {
+        long[] v = new long[roots.size()];
+        for (CameraFootage c : cameras.values()) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] += c.volumeBytes[i];
+            }
+        }
+        return v;
+    }
+
+    /** A consistent copy of one camera's summary, or null when the camera has no footage. */
+    synchronized CameraSummary summary(String cam) {
+        CameraFootage c = cameras.get(cam);
+        if (c == null || c.segments == 0) {
+            return null;
+        }
+        long firstDay = c.days.firstKey();
+        long lastDay = c.days.lastKey();
+        long recentBytes = 0;
+        long recentMs = 0;
+        long recentStart = Long.MAX_VALUE;
+        // Rates over the newest 7 recorded days: what the next days will cost.
+        for (DayTally d : c.days.tailMap(lastDay - 6, true).values()) {
+            recentBytes += d.bytes;
+            recentMs += d.recordedMs;
+            recentStart = Math.min(recentStart, d.minStartMs);
+        }
+        long newest = c.newestEndMs();
+        // Disk per calendar day, so intermittent recording is not costed as if it were continuous.
+        long spanMs = Math.max(3_600_000L, newest - recentStart);
+        long bytesPerDay = (long) (recentBytes * (double) SegmentWalk.DAY_MS / spanMs);
+        return new CameraSummary(cam, firstDay * SegmentWalk.DAY_MS, newest, c.totalBytes, c.recordedMs,
+                c.segments, recentMs > 0 ? recentBytes * 8_000.0 / recentMs : 0, bytesPerDay, c.volumeBytes.clone());
+    }
+
+    /** True for the segments a camera is writing or wrote last: never deleted (one of them is the open one). */
+    synchronized boolean isNewest(SegmentInfo s) {
+        CameraFootage c = cameras.get(s.camera());
+        return c != null && (c.recent.containsKey(s.startMs()) || s.startMs() >= c.tailStartMs);
+    }
+
+    /** Start of the UTC day of the camera's oldest counted segment, or Long.MAX_VALUE when it has none. */
+    synchronized long firstDayStartMs(String cam) {
+        CameraFootage c = cameras.get(cam);
+        return c == null || c.days.isEmpty() ? Long.MAX_VALUE : c.days.firstKey() * SegmentWalk.DAY_MS;
+    }
+
+    synchronized List<String> cameraIds() {
+        return new ArrayList<>(cameras.keySet());
+    }
+
+    synchronized long newestFootageMs() {
+        long n = Long.MIN_VALUE;
+        for (CameraFootage c : cameras.values()) {
+            n = Math.max(n, c.newestEndMs());
+        }
+        return n;
+    }
+
+    /**
+     * @param firstDayStartMs start of the UTC day holding the oldest segment (the exact oldest comes from the index)
+     * @param bitrateBps average over the recorded time of the newest 7 recorded days
+     * @param bytesPerDay disk per calendar day over the same days
+     */
+    record CameraSummary(String camera, long firstDayStartMs, long newestEndMs, long bytes, long recordedMs,
+                         long segments, double bitrateBps, long bytesPerDay, long[] volumeBytes) {
+    }
+}

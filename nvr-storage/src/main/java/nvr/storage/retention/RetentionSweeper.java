@@ -1,0 +1,207 @@
+package nvr.storage.retention;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import nvr.storage.SegmentInfo;
+import nvr.storage.Store;
+import nvr.storage.audit.AuditEvent;
+
+/**
+ * Decides which segments go and deletes them, oldest first by trusted time. Rules, in order:
+ * <ol>
+ * <li>a held segment, or a camera's newest (possibly open) segment, is never deleted;</li>
+ * <li>a camera with a tier maximum loses every segment older than it, whatever the space;</li>
+ * <li>a volume over its high watermark is brought down to its low watermark by deleting segments older
+ *     than their camera's minimum;</li>
+ * <li>only with policy {@code overwrite-oldest}, if that was not enough, the oldest segments go even
+ *     under the minimum, and each such deletion is recorded as a violation.</li>
+ * </ol>
+ * Ages are {@code trustedNow - trustedTimeOf(segment end)} (see {@link TrustedClock}), never computed from
+ * the raw wall clock.
+ */
+final class RetentionSweeper {
+    private static final System.Logger LOG = System.getLogger(RetentionSweeper.class.getName());
+    private static final long DAY = SegmentWalk.DAY_MS;
+    private static final long WALK_CHUNK_MS = 3_600_000L;
+
+    /** What one sweep did. {@code underMinimum} maps camera -> trusted end of its youngest under-minimum deletion. */
+    record Result(long deletedSegments, long deletedBytes, long deletedUnderMinimum, boolean[] stillOverHigh,
+                  Map<String, Long> underMinimum, long failures) {
+        boolean anyStillOver() {
+            for (boolean b : stillOverHigh) {
+                if (b) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    private final Store store;
+    private final FootageLedger ledger;
+    private final TrustedClock clock;
+    private final HoldRegistry holds;
+
+    private final java.util.function.Supplier<List<VolumeMeter.Usage>> measure;
+
+    RetentionSweeper(Store store, FootageLedger ledger, TrustedClock clock, HoldRegistry holds,
+                     java.util.function.Supplier<List<VolumeMeter.Usage>> measure) {
+        this.store = store;
+        this.measure = measure;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.holds = holds;
+    }
+
+    Result sweep(RetentionConfig cfg, long now) {
+        Batch batch = new Batch(now);
+        holds.expire(now);
+        for (String cam : ledger.cameraIds()) {
+            Tier t = cfg.tierOf(cam);
+            if (!t.hasMaximum()) {
+                continue;
+            }
+            long cutoff = now - t.maxDays() * DAY;
+            for (SegmentWalk w = new SegmentWalk(store, cam, Math.max(0, ledger.firstDayStartMs(cam)), cutoff, WALK_CHUNK_MS); w.hasNext(); ) {
+                SegmentInfo s = w.next();
+                if (clock.trustedTimeOf(s.endMs()) < cutoff && deletable(s)) {
+                    batch.delete(s, "max-days");
+                }
+            }
+        }
+        List<VolumeMeter.Usage> usage = measure.get();
+        long[] excess = new long[usage.size()];
+        boolean pressure = false;
+        for (int i = 0; i < excess.length; i++) {
+            excess[i] = usage.get(i).excessOverLow();
+            pressure |= excess[i] > 0;
+        }
+        if (pressure) {
+            freeOldestFirst(cfg, now, excess, batch, false);
+        }
+        boolean[] stillOver = new boolean[usage.size()];
+        boolean anyOver = false;
+        for (int i = 0; i < usage.size(); i++) {
+            VolumeMeter.Usage u = usage.get(i);
+            long freed = u.excessOverLow() - Math.max(0, excess[i]);
+            stillOver[i] = u.usedBytes() - freed > (long) (u.capacityBytes() * u.config().highWatermark());
+            anyOver |= stillOver[i];
+        }
+        if (anyOver && cfg.policy() == RetentionPolicy.OVERWRITE_OLDEST) {
+            freeOldestFirst(cfg, now, excess, batch, true);
+            for (int i = 0; i < usage.size(); i++) {
+                VolumeMeter.Usage u = usage.get(i);
+                long freed = u.excessOverLow() - Math.max(0, excess[i]);
+                stillOver[i] = u.usedBytes() - freed > (long) (u.capacityBytes() * u.config().highWatermark());
+            }
+        }
+        batch.flushAudit();
+        return new Result(batch.segments, batch.bytes, batch.underMinCount, stillOver, batch.underMin, batch.failures);
+    }
+
+    private boolean deletable(SegmentInfo s) {
+        return !ledger.isNewest(s) && !store.isOpenSegment(s) && !holds.isHeld(s.camera(), s.startMs(), s.endMs());
+    }
+
+    /**
+     * Deletes the oldest segments (by trusted end time, across cameras) on volumes with excess > 0 until
+     * the excess is gone. Without {@code ignoreMinimum} only segments past their camera's minimum qualify.
+     */
+    private void freeOldestFirst(RetentionConfig cfg, long now, long[] excess, Batch batch, boolean ignoreMinimum) {
+        record Head(SegmentWalk walk, long trustedEnd, int minDays) {
+        }
+        PriorityQueue<Head> queue = new PriorityQueue<>((a, b) -> Long.compare(a.trustedEnd(), b.trustedEnd()));
+        for (String cam : ledger.cameraIds()) {
+            int min = cfg.tierOf(cam).minDays();
+            long to = ignoreMinimum ? Long.MAX_VALUE : now - min * DAY;
+            SegmentWalk w = new SegmentWalk(store, cam, Math.max(0, ledger.firstDayStartMs(cam)), to, WALK_CHUNK_MS);
+            if (w.hasNext()) {
+                queue.add(new Head(w, clock.trustedTimeOf(w.peek().endMs()), min));
+            }
+        }
+        while (!queue.isEmpty() && anyPositive(excess)) {
+            Head h = queue.poll();
+            SegmentInfo s = h.walk().next();
+            if (h.walk().hasNext()) {
+                queue.add(new Head(h.walk(), clock.trustedTimeOf(h.walk().peek().endMs()), h.minDays()));
+            }
+            boolean pastMinimum = h.trustedEnd() <= now - h.minDays() * DAY;
+            int v = ledger.volumeOf(s);
+            if (excess[v] <= 0 || !deletable(s) || (!ignoreMinimum && !pastMinimum)) {
+                continue;
+            }
+            if (batch.delete(s, pastMinimum ? "space" : "overwrite-oldest")) {
+                excess[v] -= s.bytes();
+                if (!pastMinimum) {
+                    batch.underMinCount++;
+                    batch.underMin.merge(s.camera(), h.trustedEnd(), Math::max);
+                }
+            }
+        }
+    }
+
+    private static boolean anyPositive(long[] a) {
+        for (long x : a) {
+            if (x > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Deletes segments and writes one audit event per camera and reason for the whole sweep. */
+    private final class Batch {
+        private final long now;
+        long segments;
+        long bytes;
+        long underMinCount;
+        long failures;
+        final Map<String, Long> underMin = new HashMap<>();
+        private final Map<String, long[]> auditRanges = new HashMap<>();
+
+        Batch(long now) {
+            this.now = now;
+        }
+
+        boolean delete(SegmentInfo s, String reason) {
+            try {
+                store.deleteSegment(s);
+            } catch (IOException | RuntimeException e) {
+                failures++;
+                LOG.log(System.Logger.Level.WARNING, "retention could not delete segment " + s.file() + " of camera "
+                        + s.camera() + ": " + e.getMessage() + "; it is retried on the next sweep");
+                return false;
+            }
+            ledger.removed(s);
+            segments++;
+            bytes += s.bytes();
+            long[] r = auditRanges.computeIfAbsent(s.camera() + "\u0000" + reason,
+                    k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+            r[0] = Math.min(r[0], s.startMs());
+            r[1] = Math.max(r[1], s.endMs());
+            r[2]++;
+            r[3] += s.bytes();
+            return true;
+        }
+
+        void flushAudit() {
+            List<String> keys = new ArrayList<>(auditRanges.keySet());
+            keys.sort(null);
+            for (String k : keys) {
+                long[] r = auditRanges.get(k);
+                String[] camReason = k.split("\u0000", 2);
+                try {
+                    store.audit(new AuditEvent(now, "retention", "retention-delete", camReason[0], r[0], r[1],
+                            "reason=" + camReason[1] + " segments=" + r[2] + " bytes=" + r[3]));
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "cannot audit retention deletions of camera " + camReason[0]
+                            + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+}
