@@ -164,6 +164,9 @@ public final class PsDemuxer {
      */
     public void onBytes(ByteBuf ps, Consumer<AccessUnit> out) throws WireFormatException {
         stats.bytes += ps.readableBytes();
+        if (mode == Mode.UNKNOWN) {
+            mode = Mode.PS; // a file or pipe of program stream, not RTP payloads to classify
+        }
         int r = ps.readerIndex();
         int end = ps.writerIndex();
         while (r < end) {
