@@ -1,0 +1,131 @@
+package nvr.playback;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import nvr.gb28181.media.Codec;
+import nvr.gb28181.nal.NalUnits;
+import nvr.storage.CameraWriter;
+import nvr.storage.Store;
+
+/**
+ * Test footage: ffmpeg-made H.264/H.265 clips (testsrc2 320x240, 25 fps, GOP 25), split into access
+ * units with the codec module's NAL code and written into a real Store through its CameraWriter.
+ * Without B-frames, as GB/T 28181 cameras send: storage keeps one time per frame (decode order), so a
+ * B-frame source would replay with PTS = DTS and ffmpeg would flag the reordered timestamps.
+ */
+final class Footage {
+    static final int FPS = 25;
+    static final long FRAME_MS = 40;
+    static final int GOP = 25;
+    private static final Map<Codec, Clip> CLIPS = new EnumMap<>(Codec.class);
+
+    /** Access units in decode order; key[i] true for IDR/IRAP units. */
+    record Clip(Codec codec, List<byte[]> aus, List<Boolean> key) {
+        int size() {
+            return aus.size();
+        }
+    }
+
+    static synchronized Clip clip(Codec codec) throws IOException, InterruptedException {
+        Clip c = CLIPS.get(codec);
+        if (c == null) {
+            c = make(codec);
+            CLIPS.put(codec, c);
+        }
+        return c;
+    }
+
+    private static Clip make(Codec codec) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("nvr-clip");
+        Path es = dir.resolve(codec == Codec.H264 ? "clip.h264" : "clip.hevc");
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
+            "testsrc2=size=320x240:rate=25", "-t", "6"));
+        if (codec == Codec.H264) {
+            cmd.addAll(List.of("-c:v", "libx264", "-g", "25", "-bf", "0", "-f", "h264"));
+        } else {
+            cmd.addAll(List.of("-c:v", "libx265", "-g", "25", "-x265-params", "log-level=error:bframes=0", "-f", "hevc"));
+        }
+        cmd.add(es.toString());
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("ffmpeg failed: " + out);
+        }
+        byte[] a = Files.readAllBytes(es);
+        List<byte[]> aus = new ArrayList<>();
+        List<Boolean> key = new ArrayList<>();
+        int auStart = -1;
+        boolean hasVcl = false;
+        int sc = NalUnits.findStartCode(a, 0, a.length);
+        while (sc >= 0) {
+            int begin = sc > 0 && a[sc - 1] == 0 ? sc - 1 : sc; // include a 4-byte start code's leading zero
+            int nal = sc + 3;
+            if (auStart < 0) {
+                auStart = begin;
+            } else if (hasVcl && NalUnits.startsAccessUnit(codec, a, nal, a.length)) {
+                cut(codec, a, auStart, begin, aus, key);
+                auStart = begin;
+                hasVcl = false;
+            }
+            if (nal < a.length && NalUnits.isVcl(codec, NalUnits.nalType(codec, a[nal]))) {
+                hasVcl = true;
+            }
+            sc = NalUnits.findStartCode(a, nal, a.length);
+        }
+        cut(codec, a, auStart, a.length, aus, key);
+        return new Clip(codec, List.copyOf(aus), List.copyOf(key));
+    }
+
+    private static void cut(Codec codec, byte[] a, int from, int to, List<byte[]> aus, List<Boolean> key) {
+        byte[] au = java.util.Arrays.copyOfRange(a, from, to);
+        aus.add(au);
+        key.add(NalUnits.isKeyframe(codec, au, 0, au.length));
+    }
+
+    /** Writes the clip as frames at startMs + i*40 ms and waits until the store shows all of them durable. */
+    static void record(Store store, String camera, Clip clip, long startMs) throws IOException, InterruptedException {
+        CameraWriter w = store.writer(camera);
+        for (int i = 0; i < clip.size(); i++) {
+            while (!w.append(startMs + i * FRAME_MS, clip.key().get(i), clip.codec().streamType(), clip.aus().get(i))) {
+                Thread.sleep(5); // queue full: writer drops, so retry the whole GOP is not needed for tests
+            }
+        }
+        long last = startMs + (clip.size() - 1) * FRAME_MS;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            store.flush();
+            var segs = store.segments(camera, startMs, last + 1);
+            if (!segs.isEmpty() && segs.get(segs.size() - 1).endMs() >= last) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("store did not make the recorded frames visible: " + segs);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Index of the first frame at or after t when the clip was recorded at startMs. */
+    static int indexAt(long startMs, long t) {
+        return (int) Math.max(0, (t - startMs + FRAME_MS - 1) / FRAME_MS);
+    }
+
+    /** Index of the keyframe at or before frame i. */
+    static int keyAtOrBefore(Clip clip, int i) {
+        for (int k = Math.min(i, clip.size() - 1); k >= 0; k--) {
+            if (clip.key().get(k)) {
+                return k;
+            }
+        }
+        return 0;
+    }
+
+    private Footage() {
+    }
+}
