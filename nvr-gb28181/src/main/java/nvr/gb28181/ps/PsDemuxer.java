@@ -100,8 +100,6 @@ public final class PsDemuxer {
     private int held;               // bytes of stage kept from the previous call (an incomplete header)
     private long rtpTs = -1;
     private long prevRtpTs = -1;
-    private boolean markerTrusted = true;
-    private boolean markerEnded;    // the last packet's marker ended a frame
     private byte[] audio = new byte[2048];
     private int audioLen;
     private long audioPts = -1;
@@ -143,17 +141,12 @@ public final class PsDemuxer {
         stats.bytes += payload.readableBytes();
         if (prevRtpTs >= 0 && timestamp != prevRtpTs) {
             endOfFrame(out);
-        } else if (markerEnded && timestamp == prevRtpTs) {
-            markerTrusted = false; // marked "last packet" was not: ignore markers from now on
-            stats.markerDistrusted = 1;
         }
-        markerEnded = false;
         prevRtpTs = timestamp;
         rtpTs = timestamp;
         feed(payload, true, out);
-        if (marker && markerTrusted && cleanBoundary() && video.hasPicture()) {
-            video.endOfFrame(out);
-            markerEnded = true;
+        if (marker && video.markerTrusted() && cleanBoundary() && video.hasPicture()) {
+            video.endOfFrameAtMarker(out);
         }
         throwPending();
     }
@@ -192,7 +185,6 @@ public final class PsDemuxer {
         audioOverflow = false;
         video.reset();
         prevRtpTs = -1;
-        markerEnded = false;
     }
 
     private void throwPending() throws WireFormatException {

@@ -34,6 +34,8 @@ final class VideoFrameAssembler {
     private Codec label;       // from the PSM or the stream id, may be wrong
     private Codec codec;       // probed; null until known
     private boolean awaitKeyframe = true;
+    private boolean markerTrusted = true;
+    private boolean checkContinuation; // a marker just ended a frame: the next video bytes must start a new one
     private String error;
 
     VideoFrameAssembler(PsDemuxer.Stats stats, int maxFrame) {
@@ -56,6 +58,7 @@ final class VideoFrameAssembler {
         auPts = auRtpTs = -1;
         pesCount = 0;
         awaitKeyframe = true;
+        checkContinuation = false;
     }
 
     /** An error to report to the caller (collected, so that processing can finish first), or null. */
@@ -96,6 +99,17 @@ final class VideoFrameAssembler {
         if (auRtpTs < 0) {
             auRtpTs = rtpTs;
         }
+        if (checkContinuation) {
+            checkContinuation = false;
+            if (len == auStart && !startsFrame(a, off, n)) {
+                // the marker lied (set mid-frame): ignore markers from now on, drop the orphaned rest
+                markerTrusted = false;
+                stats.markerDistrusted = 1;
+                junk = true;
+                hasVcl = true;
+                error = "RTP marker bit set in the middle of a frame; ignoring markers on this stream from now on";
+            }
+        }
         if (len + n > buf.length) {
             makeRoom(n);
         }
@@ -120,6 +134,27 @@ final class VideoFrameAssembler {
             pesCount = 0;
             auRtpTs = -1;
         }
+    }
+
+    /** Like {@link #endOfFrame}, on the RTP marker bit; checks that the next bytes really start a frame. */
+    void endOfFrameAtMarker(Consumer<AccessUnit> out) {
+        endOfFrame(out);
+        checkContinuation = true;
+    }
+
+    boolean markerTrusted() {
+        return markerTrusted;
+    }
+
+    /** True when the bytes begin with a start code whose NAL begins an access unit (or too few bytes to tell). */
+    private boolean startsFrame(byte[] a, int off, int n) {
+        int sc = n >= 4 && a[off] == 0 && a[off + 1] == 0 && a[off + 2] == 1 ? off
+                : n >= 5 && a[off] == 0 && a[off + 1] == 0 && a[off + 2] == 0 && a[off + 3] == 1 ? off + 1 : -1;
+        if (sc < 0) {
+            return false;
+        }
+        Codec c = codec();
+        return c == null || NalUnits.startsAccessUnit(c, a, sc + 3, off + n);
     }
 
     boolean hasPicture() {
