@@ -1,0 +1,154 @@
+package nvr.gb28181.sip;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import nvr.gb28181.WireFormatException;
+import nvr.gb28181.manscdp.ManscdpMessage;
+import nvr.gb28181.manscdp.ManscdpParser;
+import nvr.gb28181.sdp.SdpParser;
+import nvr.gb28181.sdp.SessionDescription;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mutation fuzzing of the SIP parser and framer, SDP and MANSCDP: seeds are vendor texts; mutations flip,
+ * insert, delete, duplicate and truncate bytes and splice in SIP-meaningful tokens. The only acceptable
+ * outcomes are a parsed message or a {@link WireFormatException}; any other throwable fails the test.
+ * Counts: 100,000 inputs per parser in the full profile, 10,000 in quick.
+ */
+class CodecFuzzTest {
+    private static final int N = "quick".equals(System.getProperty("nvr.test.profile")) ? 10_000 : 100_000;
+    private static final String[] TOKENS = {"\r\n", "\r\n\r\n", ":", ";", "<", ">", "\"", "Content-Length: 99999\r\n",
+            "l: -5\r\n", "SIP/2.0", " ", "\t", ",", "=", "@", "sip:", "m=video 1 RTP/AVP 96\r\n", "y=", "<![CDATA[",
+            "<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>", "&a;", "<Item>", "</Item>", "\u0000", "\u00ff"};
+
+    private static byte[] mutate(byte[] seed, Random r) {
+        byte[] b = seed.clone();
+        int ops = 1 + r.nextInt(6);
+        for (int i = 0; i < ops && b.length > 0; i++) {
+            int pos = r.nextInt(b.length);
+            switch (r.nextInt(6)) {
+                case 0 -> b[pos] = (byte) r.nextInt(256);
+                case 1 -> b[pos] ^= (byte) (1 << r.nextInt(8));
+                case 2 -> b = splice(b, pos, TOKENS[r.nextInt(TOKENS.length)].getBytes(StandardCharsets.ISO_8859_1));
+                case 3 -> {
+                    int len = Math.min(b.length - pos, 1 + r.nextInt(16));
+                    byte[] c = new byte[b.length - len];
+                    System.arraycopy(b, 0, c, 0, pos);
+                    System.arraycopy(b, pos + len, c, pos, b.length - pos - len);
+                    b = c;
+                }
+                case 4 -> b = java.util.Arrays.copyOf(b, pos);
+                default -> {
+                    int len = Math.min(b.length - pos, 1 + r.nextInt(32));
+                    b = splice(b, pos, java.util.Arrays.copyOfRange(b, pos, pos + len));
+                }
+            }
+        }
+        return b;
+    }
+
+    private static byte[] splice(byte[] b, int pos, byte[] ins) {
+        byte[] c = new byte[b.length + ins.length];
+        System.arraycopy(b, 0, c, 0, pos);
+        System.arraycopy(ins, 0, c, pos, ins.length);
+        System.arraycopy(b, pos, c, pos + ins.length, b.length - pos);
+        return c;
+    }
+
+    interface Parse {
+        Object run(byte[] input) throws WireFormatException;
+    }
+
+    private static int[] fuzz(List<byte[]> seeds, Parse p, long seed) {
+        Random r = new Random(seed);
+        int ok = 0;
+        int rejected = 0;
+        for (int i = 0; i < N; i++) {
+            byte[] in = mutate(seeds.get(r.nextInt(seeds.size())), r);
+            try {
+                p.run(in);
+                ok++;
+            } catch (WireFormatException e) {
+                rejected++;
+            } catch (Throwable t) {
+                fail("input #" + i + " threw " + t + ": " + new String(in, StandardCharsets.ISO_8859_1), t);
+            }
+        }
+        return new int[] {ok, rejected};
+    }
+
+    @Test
+    void sipParserOnlyThrowsTypedErrors() {
+        SipParser parser = new SipParser();
+        List<byte[]> seeds = List.of(VendorTexts.HIKVISION_REGISTER.replace("\n", "\r\n").getBytes(StandardCharsets.ISO_8859_1),
+                VendorTexts.dahuaKeepalive(3).getBytes(StandardCharsets.ISO_8859_1),
+                VendorTexts.wvpPlaybackInvite("10.0.0.1:5060").getBytes(StandardCharsets.ISO_8859_1),
+                VendorTexts.HIKVISION_INVITE_200.getBytes(StandardCharsets.ISO_8859_1));
+        int[] res = fuzz(seeds, in -> {
+            SipMessage m = parser.parse(in);
+            m.cseq();
+            m.from();
+            m.to();
+            m.topVia();
+            if (m.header("Authorization") != null) {
+                DigestCredentials.parse(m.header("Authorization"));
+            }
+            return m.encode();
+        }, 1);
+        assertTrue(res[0] > 0 && res[1] > 0, "fuzzing should hit both outcomes: " + res[0] + "/" + res[1]);
+    }
+
+    @Test
+    void streamFramerOnlyThrowsTypedErrorsAndNeverOverreads() {
+        SipParser parser = new SipParser();
+        byte[] seed = (VendorTexts.dahuaKeepalive(1) + VendorTexts.wvpPlaybackInvite("h:1")).getBytes(StandardCharsets.ISO_8859_1);
+        fuzz(List.of(seed), in -> {
+            SipStreamFramer f = new SipStreamFramer(parser);
+            ByteBuf buf = Unpooled.wrappedBuffer(in);
+            int guard = 0;
+            while (f.next(buf) != null && guard++ < 100) {
+                // drain
+            }
+            return null;
+        }, 2);
+    }
+
+    @Test
+    void sdpParserOnlyThrowsTypedErrors() {
+        List<byte[]> seeds = List.of(VendorTexts.WVP_PLAYBACK_SDP.getBytes(StandardCharsets.ISO_8859_1),
+                new SessionDescription.Builder().session("Download").time(1, 2).psVideo(5, null, "recvonly", List.of())
+                        .ssrc("1340200001").format("v/2/4///a///").build().encodeBytes());
+        int[] res = fuzz(seeds, in -> {
+            SessionDescription s = SdpParser.parse(in);
+            s.encode();
+            if (s.video() != null) {
+                s.video().downloadSpeed();
+                s.video().setup();
+            }
+            return s;
+        }, 3);
+        assertTrue(res[0] > 0 && res[1] > 0, res[0] + "/" + res[1]);
+    }
+
+    @Test
+    void manscdpParserOnlyThrowsTypedErrors() {
+        Charset gbk = Charset.forName("GBK");
+        List<byte[]> seeds = List.of(nvr.gb28181.manscdp.ManscdpParserTest.catalogBytes(),
+                VendorTexts.DAHUA_KEEPALIVE_BODY.getBytes(gbk));
+        int n = 0;
+        int[] res = fuzz(seeds, in -> {
+            ManscdpMessage m = ManscdpParser.parse(in);
+            m.catalogItems();
+            m.recordItems();
+            return m;
+        }, 4);
+        assertTrue(res[0] > 0 && res[1] > 0, res[0] + "/" + res[1] + n);
+    }
+}
