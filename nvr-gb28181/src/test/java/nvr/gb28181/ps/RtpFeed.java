@@ -12,14 +12,19 @@ final class RtpFeed {
 
     final PsDemuxer demuxer = new PsDemuxer();
     final List<AccessUnit> out = new ArrayList<>();
+    final List<WireFormatException> errors = new ArrayList<>();
 
-    /** Sends one frame's bytes in packets of {@code mtu} bytes with timestamp {@code ts}. */
-    RtpFeed frame(byte[] ps, long ts, int mtu, Marker marker) throws WireFormatException {
+    /** Sends one frame's bytes in packets of {@code mtu} bytes with timestamp {@code ts}; collects errors. */
+    RtpFeed frame(byte[] ps, long ts, int mtu, Marker marker) {
         for (int pos = 0; pos < ps.length; pos += mtu) {
             int n = Math.min(mtu, ps.length - pos);
             boolean last = pos + n >= ps.length;
             boolean m = marker == Marker.EVERY || marker == Marker.LAST && last;
-            demuxer.onPayload(Unpooled.wrappedBuffer(ps, pos, n), ts, m, out::add);
+            try {
+                demuxer.onPayload(Unpooled.wrappedBuffer(ps, pos, n), ts, m, out::add);
+            } catch (WireFormatException e) {
+                errors.add(e);
+            }
         }
         return this;
     }
