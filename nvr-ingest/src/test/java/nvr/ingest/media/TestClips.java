@@ -1,0 +1,94 @@
+package nvr.ingest.media;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import nvr.gb28181.media.Codec;
+import nvr.gb28181.nal.NalUnits;
+import org.junit.jupiter.api.Assumptions;
+
+/** Real H.264/H.265 clips made by ffmpeg at test time, split into access units as a camera would send them. */
+final class TestClips {
+    /** One access unit of a clip (Annex-B, start codes included). */
+    record Frame(byte[] data, boolean keyframe) {
+    }
+
+    private static final Map<String, List<Frame>> CACHE = new ConcurrentHashMap<>();
+
+    private TestClips() {
+    }
+
+    /** testsrc2 320x240, 25 fps, GOP {@code gop}, no B-frames (GB/T 28181 cameras send none). */
+    static List<Frame> clip(Codec codec, int seconds, int gop) {
+        return CACHE.computeIfAbsent(codec + "/" + seconds + "/" + gop, k -> make(codec, seconds, gop));
+    }
+
+    private static List<Frame> make(Codec codec, int seconds, int gop) {
+        try {
+            Path dir = Files.createTempDirectory("nvr-clip");
+            Path out = dir.resolve(codec == Codec.H264 ? "x.h264" : "x.h265");
+            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
+                    "-i", "testsrc2=size=320x240:rate=25", "-t", Integer.toString(seconds), "-g", Integer.toString(gop)));
+            if (codec == Codec.H264) {
+                cmd.addAll(List.of("-c:v", "libx264", "-bf", "0", "-bsf:v", "h264_mp4toannexb", "-f", "h264"));
+            } else {
+                cmd.addAll(List.of("-c:v", "libx265", "-x265-params", "log-level=error:bframes=0:keyint=" + gop, "-f", "hevc"));
+            }
+            cmd.add(out.toString());
+            Process p;
+            try {
+                p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                Assumptions.abort("ffmpeg is not installed (" + e.getMessage() + "); install ffmpeg with libx264/libx265");
+                throw e;
+            }
+            String log = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg failed: " + log);
+            }
+            byte[] bytes = Files.readAllBytes(out);
+            Files.delete(out);
+            Files.delete(dir);
+            return split(codec, bytes);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Cuts an Annex-B stream where a new picture starts (where a demuxer cuts too, including a 4-byte code's zero). */
+    static List<Frame> split(Codec codec, byte[] a) {
+        List<Frame> frames = new ArrayList<>();
+        int auStart = 0;
+        boolean hasVcl = false;
+        boolean key = false;
+        int sc = NalUnits.findStartCode(a, 0, a.length);
+        while (sc >= 0) {
+            int nal = sc + 3;
+            if (hasVcl && NalUnits.startsAccessUnit(codec, a, nal, a.length)) {
+                int cut = sc > auStart && a[sc - 1] == 0 ? sc - 1 : sc;
+                frames.add(new Frame(java.util.Arrays.copyOfRange(a, auStart, cut), key));
+                auStart = cut;
+                hasVcl = false;
+                key = false;
+            }
+            int t = NalUnits.nalType(codec, a[nal]);
+            if (NalUnits.isVcl(codec, t)) {
+                hasVcl = true;
+                key |= NalUnits.isKeyNal(codec, t);
+            }
+            sc = NalUnits.findStartCode(a, nal, a.length);
+        }
+        if (hasVcl) {
+            frames.add(new Frame(java.util.Arrays.copyOfRange(a, auStart, a.length), key));
+        }
+        return frames;
+    }
+}
