@@ -23,12 +23,13 @@ public final class CodecProbe {
                 // H.265: nuh_layer_id 0, TemporalId 1..7 (byte 2 = 0x01..0x07); types an H.264 stream never starts with
                 if ((h0 & 1) == 0 && h1 >= 1 && h1 <= 7
                         && (t265 == NalUnits.H265_VPS || t265 == NalUnits.H265_SPS || t265 == NalUnits.H265_PPS
-                        || t265 == NalUnits.H265_AUD || t265 == 39 || (t265 >= 16 && t265 <= 21))) {
+                        || t265 == NalUnits.H265_AUD || t265 == 39 || (t265 >= 16 && t265 <= 21) || (t265 <= 9 && h1 == 1))) {
                     return Codec.H265;
                 }
                 int t264 = h0 & 0x1F;
                 int ref = h0 >> 5;
-                if (t264 == NalUnits.H264_SPS && ref != 0 || t264 == NalUnits.H264_PPS && ref != 0
+                // every H.264 slice/IDR/SPS header byte is odd, i.e. an H.265 header with nuh_layer_id >= 32
+                if (t264 == NalUnits.H264_SLICE || t264 == NalUnits.H264_SPS && ref != 0 || t264 == NalUnits.H264_PPS && ref != 0
                         || t264 == NalUnits.H264_AUD && ref == 0 || t264 == NalUnits.H264_IDR && ref != 0
                         || t264 == NalUnits.H264_SEI && ref == 0 && h1 != 1) {
                     return Codec.H264;
