@@ -37,19 +37,42 @@ final class SegmentReader implements Closeable {
 
     private static final End END = new End();
 
+    /** Positional reads; a FileChannel in production, a byte array in the fuzz test. */
+    interface Source extends Closeable {
+        int read(ByteBuffer dst, long position) throws IOException;
+
+        long size() throws IOException;
+    }
+
     private final Path file;
-    private final FileChannel channel;
-    private final ByteBuffer buf = ByteBuffer.allocate(READ_AHEAD);
+    private final Source channel;
+    private ByteBuffer buf;
     private long bufStart = -1;
     private final byte[] header = new byte[FrameRecordCodec.HEADER_BYTES];
 
-    private SegmentReader(Path file, FileChannel channel) {
+    SegmentReader(Path file, Source channel) {
         this.file = file;
         this.channel = channel;
     }
 
     static SegmentReader open(Path file) throws IOException {
-        return new SegmentReader(file, FileChannel.open(file, StandardOpenOption.READ));
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        return new SegmentReader(file, new Source() {
+            @Override
+            public int read(ByteBuffer dst, long position) throws IOException {
+                return ch.read(dst, position);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return ch.size();
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        });
     }
 
     Path file() {
@@ -104,6 +127,21 @@ final class SegmentReader implements Closeable {
             ByteBuffer b = ByteBuffer.wrap(dst, off, len);
             long p = pos;
             while (b.hasRemaining()) {
+                int n = channel.read(b, p);
+                if (n < 0) {
+                    throw new EOFException(file + ": unexpected end at " + p);
+                }
+                p += n;
+            }
+            return;
+        }
+        if (buf == null) { // small files (and fuzz inputs) get a small buffer
+            buf = ByteBuffer.allocate((int) Math.max(4096, Math.min(READ_AHEAD, channel.size())));
+        }
+        if (len > buf.capacity()) {
+            bufStart = -1;
+            ByteBuffer b = ByteBuffer.wrap(dst, off, len);
+            for (long p = pos; b.hasRemaining(); ) {
                 int n = channel.read(b, p);
                 if (n < 0) {
                     throw new EOFException(file + ": unexpected end at " + p);

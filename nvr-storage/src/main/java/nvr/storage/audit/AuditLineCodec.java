@@ -59,6 +59,18 @@ public final class AuditLineCodec {
         }
     }
 
+    /** Parse failure; no stack trace, since garbage lines are expected after a crash. */
+    private static final class BadLine extends IllegalArgumentException {
+        BadLine(String why) {
+            super(why);
+        }
+
+        @Override
+        public synchronized Throwable fillInStackTrace() {
+            return this;
+        }
+    }
+
     private static final class Parser {
         private final String s;
         private int i;
@@ -87,12 +99,12 @@ public final class AuditLineCodec {
                     case "action" -> action = nullableString();
                     case "camera" -> camera = nullableString();
                     case "detail" -> detail = nullableString();
-                    default -> throw new IllegalArgumentException("unknown key " + key);
+                    default -> throw new BadLine("unknown key " + key);
                 }
             } while (tryConsume(','));
             expect('}');
             if (i != s.length() || atMs == null || fromMs == null || toMs == null) {
-                throw new IllegalArgumentException("incomplete event");
+                throw new BadLine("incomplete event");
             }
             return new AuditEvent(atMs, who, action, camera, fromMs, toMs, detail);
         }
@@ -107,7 +119,7 @@ public final class AuditLineCodec {
 
         private void expect(char c) {
             if (!tryConsume(c)) {
-                throw new IllegalArgumentException("expected " + c);
+                throw new BadLine("expected " + c);
             }
         }
 
@@ -152,7 +164,7 @@ public final class AuditLineCodec {
                         b.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
                         i += 4;
                     }
-                    default -> throw new IllegalArgumentException("bad escape");
+                    default -> throw new BadLine("bad escape");
                 }
             }
         }
