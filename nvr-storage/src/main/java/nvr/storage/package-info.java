@@ -1,5 +1,55 @@
 /**
- * Segment storage. Layout per data root: {@code index/} (RocksDB, first root only),
- * {@code segments/<camera>/<yyyy-mm-dd>/<start-epoch-ms>.seg}, {@code audit/}.
+ * Segment storage: append-only segment files per camera, indexed in RocksDB, durable by group commit.
+ *
+ * <h2>Layout</h2>
+ * <pre>
+ * &lt;root&gt;/lock                     held (flock) while a store has the root open: a second process fails fast
+ * &lt;root&gt;/meta                     "nvr-data-root 1\nuuid=&lt;uuid&gt;\n"; the uuid is also in the index (meta CF
+ *                                  "root|&lt;uuid&gt;"), so a wrongly mounted disk is refused at open
+ * &lt;root&gt;/segments/&lt;camera&gt;/&lt;yyyy-mm-dd UTC&gt;/&lt;start-ms&gt;.seg
+ * &lt;first root&gt;/index/             RocksDB, one instance for all roots (entries name their root by uuid)
+ * &lt;first root&gt;/audit/audit-&lt;yyyy-mm-dd UTC&gt;.jsonl   one JSON object per line, append-only
+ * </pre>
+ * One index for all roots (as Moonfire NVR does with its sample-file dirs) is what makes the per-root uuid
+ * useful: a disk swapped or mounted at the wrong path carries a uuid the index does not know.
+ *
+ * <h2>Segment file</h2>
+ * {@code "NVRSEG" 0x00 0x01} (8 bytes), then frame records, big-endian:
+ * <pre>
+ * magic u32 "NVRF" | payload length u32 (&lt;= 16 MiB) | flags u8 (bit 0 keyframe) | stream_type u8 (PSM) |
+ * reserved u16 = 0 | time ms i64 (wall clock) | crc32c u32 of the 20 bytes before it and the payload | payload
+ * </pre>
+ * The payload is the access unit as received (Annex-B for video). A segment always starts with a keyframe and
+ * holds one camera's frames in time order; it is cut at the first keyframe after segment-max-seconds or
+ * segment-max-bytes, and at any discontinuity longer than {@link nvr.storage.Store#GAP_MS} (2 s), so the
+ * index alone tells where the recording has gaps.
+ *
+ * <h2>Index</h2>
+ * Column family {@code segments}: key {@code camera utf8 | 0x00 | start-ms i64}, big-endian so keys sort by
+ * camera then time and {@code seekForPrev(camera|T)} finds the segment covering T in O(log n). Value (see
+ * {@code IndexEntry}): version, state (OPEN / SEALED / GARBAGE), root uuid, end-ms (last frame), bytes (valid
+ * length, file header included), frames, stream_type, and the keyframe table (offset, ms from start), which
+ * positions a reader at the last keyframe at or before T without reading the file. {@code meta}: root uuids,
+ * {@code open|camera|start} markers of segments being written, {@code garbage|camera|start} markers of
+ * deletions in progress. {@code cameras}, {@code devices}, {@code holds}: registries with string keys.
+ *
+ * <h2>Durability</h2>
+ * One writer thread per root; callers only enqueue (bounded in bytes; overflow drops the rest of the GOP and
+ * counts it). Every fsync-ms the thread fsyncs every file with new records, then writes one synced index batch
+ * describing exactly the fsynced prefixes. A new file is created with O_EXCL and its directory fsynced before
+ * the index can name it. So after a crash the index never names bytes that were not on disk, and everything
+ * older than one fsync window is readable. Delete: mark the entry GARBAGE, unlink, fsync the directory, drop
+ * the entry; a segment a writer still owns is never deleted.
+ *
+ * <h2>Recovery at open</h2>
+ * Finish GARBAGE deletions; for each OPEN segment keep the indexed prefix, extend it over the valid records that
+ * follow, truncate at the first invalid one (a torn tail), seal it; index stray files (data, no entry) in each
+ * camera's two newest day directories and delete strays without a valid record. Older strays are reported by
+ * verify. Verify re-reads every record's CRC against the index and reports; it never repairs or throws.
+ *
+ * <h2>Disk full</h2>
+ * A failed write or fsync cuts the file back to its last complete record, fsyncs that, seals the segment with
+ * what is durable and counts {@code nvr.storage.disk.full.errors}; the camera resumes at a keyframe once a
+ * retry (every second) succeeds.
  */
 package nvr.storage;
