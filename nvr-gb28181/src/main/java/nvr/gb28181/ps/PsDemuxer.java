@@ -122,6 +122,11 @@ public final class PsDemuxer {
         return stats;
     }
 
+    /** Bytes of buffer this demuxer holds (capacity, not content): bounded by about 2 x max frame + 72 KiB. */
+    public long retainedBytes() {
+        return (long) stage.length + audio.length + video.capacity();
+    }
+
     /** The video codec as far as known (probed from the stream, else the PSM label), or null. */
     public Codec videoCodec() {
         return video.codec();

@@ -43,6 +43,10 @@ final class VideoFrameAssembler {
         this.maxFrame = maxFrame;
     }
 
+    int capacity() {
+        return buf.length;
+    }
+
     Codec codec() {
         return codec != null ? codec : label;
     }
