@@ -40,10 +40,10 @@ public final class PsDemuxer {
     static final int MAX_HEADER = 4096;
     private static final int MAX_AUDIO_FRAME = 64 * 1024;
 
-    /** Counters for metrics; read them from any thread (values may be slightly stale). */
+    /** Counters for metrics. Plain fields written by the stream's thread: another thread may read stale values. */
     public static final class Stats {
-        volatile long packets;
-        volatile long bytes;
+        long packets;
+        long bytes;
         long videoFrames;
         long audioFrames;
         long malformed;
