@@ -36,8 +36,18 @@ record IndexEntry(State state, UUID root, long endMs, long bytes, long frames, i
         return b.array();
     }
 
+    private static final int[] NONE = new int[0];
+
     /** Decodes a value; throws IllegalArgumentException (caught by callers and reported) when malformed. */
     static IndexEntry decode(byte[] v) {
+        return decode(v, true);
+    }
+
+    /**
+     * Decodes a value, skipping the keyframe table unless withKeyframes (coverage and listings do not need it,
+     * and it is most of the entry).
+     */
+    static IndexEntry decode(byte[] v, boolean withKeyframes) {
         try {
             ByteBuffer b = ByteBuffer.wrap(v);
             if (b.get() != VERSION) {
@@ -55,6 +65,9 @@ record IndexEntry(State state, UUID root, long endMs, long bytes, long frames, i
             int n = b.getInt();
             if (n < 0 || n > b.remaining() / 8) {
                 throw new IllegalArgumentException("bad keyframe count " + n);
+            }
+            if (!withKeyframes) {
+                return new IndexEntry(State.values()[s], root, end, bytes, frames, st, NONE, NONE);
             }
             int[] offs = new int[n];
             int[] deltas = new int[n];
@@ -74,14 +87,20 @@ record IndexEntry(State state, UUID root, long endMs, long bytes, long frames, i
 
     /** File offset of the last keyframe at or before timeMs, or of the first keyframe when none is. */
     long keyframeOffsetAtOrBefore(long startMs, long timeMs) {
+        return keyframeOffsets.length == 0 ? SegmentReader.FILE_HEADER_BYTES
+                : keyframeOffsets[keyframeIndexAtOrBefore(startMs, timeMs)];
+    }
+
+    /** Index in the keyframe table of the last keyframe at or before timeMs (0 when none is); -1 when empty. */
+    int keyframeIndexAtOrBefore(long startMs, long timeMs) {
         if (keyframeOffsets.length == 0) {
-            return SegmentReader.FILE_HEADER_BYTES;
+            return -1;
         }
         long delta = timeMs - startMs;
         int lo = 0;
         int hi = keyframeDeltas.length - 1;
         int found = 0;
-        while (lo <= hi) { // last index with delta[i] <= delta
+        while (lo <= hi) { // binary search: last i with delta[i] <= delta
             int mid = (lo + hi) >>> 1;
             if (keyframeDeltas[mid] <= delta) {
                 found = mid;
@@ -90,7 +109,7 @@ record IndexEntry(State state, UUID root, long endMs, long bytes, long frames, i
                 hi = mid - 1;
             }
         }
-        return keyframeOffsets[found];
+        return found;
     }
 
     /** Offset of the first keyframe strictly after offset, or -1. Used to resume past a corrupt record. */

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class RootWriter implements Runnable {
     private static final System.Logger LOG = System.getLogger(RootWriter.class.getName());
     private static final long DISK_RETRY_MS = 1000;
+    /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
+    private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
 
     /** A queued frame. */
     record QueuedFrame(String camera, long timeMs, boolean keyframe, int streamType, byte[] payload) {
@@ -35,6 +37,7 @@ final class RootWriter implements Runnable {
     private static final class CameraState {
         SegmentWriter segment;
         long lastMs = Long.MIN_VALUE;
+        long lastArrivalNanos;
         long retryAfterNanos;
     }
 
@@ -165,6 +168,7 @@ final class RootWriter implements Runnable {
 
     private void handle(QueuedFrame f) {
         CameraState cs = cameras.computeIfAbsent(f.camera(), c -> new CameraState());
+        cs.lastArrivalNanos = System.nanoTime();
         long ts = f.timeMs();
         if (cs.lastMs != Long.MIN_VALUE && ts < cs.lastMs) {
             ts = cs.lastMs; // keeps records in time order inside a segment
@@ -253,8 +257,12 @@ final class RootWriter implements Runnable {
     /** Group commit: fsync data of every file with new records, then one synced index batch naming them. */
     private void commit() {
         List<SegmentWriter> open = new ArrayList<>();
+        long now = System.nanoTime();
         for (Map.Entry<String, CameraState> e : cameras.entrySet()) {
             CameraState cs = e.getValue();
+            if (cs.segment != null && now - cs.lastArrivalNanos > IDLE_SEAL_NANOS) {
+                seal(cs); // camera stopped sending: close its file so retention can delete it later
+            }
             SegmentWriter s = cs.segment;
             if (s == null || !s.hasUnsynced()) {
                 if (s != null && s.indexStale) {

@@ -117,19 +117,23 @@ final class SegmentIndex implements AutoCloseable {
 
     /** Decodes a key and value; null when either is malformed (verify reports those, queries skip them). */
     static Segment decode(byte[] k, byte[] v) {
+        return decode(k, v, true);
+    }
+
+    static Segment decode(byte[] k, byte[] v, boolean withKeyframes) {
         if (k.length < 9 || k[k.length - 9] != 0) {
             return null;
         }
         try {
             String camera = new String(k, 0, k.length - 9, StandardCharsets.UTF_8);
-            return new Segment(camera, ByteBuffer.wrap(k, k.length - 8, 8).getLong(), IndexEntry.decode(v));
+            return new Segment(camera, ByteBuffer.wrap(k, k.length - 8, 8).getLong(), IndexEntry.decode(v, withKeyframes));
         } catch (IllegalArgumentException e) {
             return null;
         }
     }
 
     Segment get(String camera, long startMs) throws IOException {
-        try {
+        try (Guard g = open()) {
             byte[] v = db.get(segments, key(camera, startMs));
             return v == null ? null : decode(key(camera, startMs), v);
         } catch (RocksDBException e) {
@@ -140,7 +144,7 @@ final class SegmentIndex implements AutoCloseable {
     /** The segment of camera with the greatest start <= timeMs, or null. */
     Segment floor(String camera, long timeMs) {
         byte[] p = prefix(camera);
-        try (RocksIterator it = db.newIterator(segments)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekForPrev(key(camera, timeMs));
             while (it.isValid() && hasPrefix(it.key(), p)) {
                 Segment s = decode(it.key(), it.value());
@@ -159,7 +163,7 @@ final class SegmentIndex implements AutoCloseable {
             return null;
         }
         byte[] p = prefix(camera);
-        try (RocksIterator it = db.newIterator(segments)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seek(key(camera, startMs + 1));
             while (it.isValid() && hasPrefix(it.key(), p)) {
                 Segment s = decode(it.key(), it.value());
@@ -176,12 +180,13 @@ final class SegmentIndex implements AutoCloseable {
      * Calls action for camera's segments overlapping [fromMs, toMs), oldest first: the one starting at or
      * before fromMs if it reaches fromMs, then every one starting before toMs. Returns false from action to stop.
      */
-    void scan(String camera, long fromMs, long toMs, java.util.function.Predicate<Segment> action) {
+    void scan(String camera, long fromMs, long toMs, boolean withKeyframes,
+              java.util.function.Predicate<Segment> action) {
         byte[] p = prefix(camera);
-        try (RocksIterator it = db.newIterator(segments)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekForPrev(key(camera, fromMs));
             if (it.isValid() && hasPrefix(it.key(), p)) {
-                Segment s = decode(it.key(), it.value());
+                Segment s = decode(it.key(), it.value(), withKeyframes);
                 if (s != null && s.entry().endMs() >= fromMs && s.entry().state() != IndexEntry.State.GARBAGE) {
                     if (!action.test(s)) {
                         return;
@@ -192,7 +197,7 @@ final class SegmentIndex implements AutoCloseable {
                 it.seek(key(camera, Math.max(0, fromMs)));
             }
             for (; it.isValid() && hasPrefix(it.key(), p); it.next()) {
-                Segment s = decode(it.key(), it.value());
+                Segment s = decode(it.key(), it.value(), withKeyframes);
                 if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
                     continue;
                 }
@@ -206,7 +211,7 @@ final class SegmentIndex implements AutoCloseable {
     /** Every camera that has at least one segment entry, in key order; one seek per camera. */
     List<String> cameras() {
         List<String> out = new ArrayList<>();
-        try (RocksIterator it = db.newIterator(segments)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekToFirst();
             while (it.isValid()) {
                 byte[] k = it.key();
@@ -226,16 +231,17 @@ final class SegmentIndex implements AutoCloseable {
 
     /** Every raw entry, for verify and usage accounting; action gets (key, value). */
     void forEachRaw(java.util.function.BiConsumer<byte[], byte[]> action) {
-        try (RocksIterator it = db.newIterator(segments)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 action.accept(it.key(), it.value());
             }
         }
     }
 
+    /** Every decodable entry, without keyframe tables. */
     void forEach(Consumer<Segment> action) {
         forEachRaw((k, v) -> {
-            Segment s = decode(k, v);
+            Segment s = decode(k, v, false);
             if (s != null) {
                 action.accept(s);
             }
@@ -298,15 +304,34 @@ final class SegmentIndex implements AutoCloseable {
 
     /** Writes a batch; sync = fsync the WAL before returning (the commit point of a group commit). */
     void write(Batch b, boolean sync) throws IOException {
-        try {
+        try (Guard g = open()) {
             db.write(sync ? syncWrite : noSyncWrite, b.batch);
         } catch (RocksDBException e) {
             throw new IOException("index write failed: " + e.getMessage(), e);
         }
     }
 
+    /** Bulk load: writes without the WAL; call {@link #flushAndCompact()} before relying on it. */
+    void writeUnlogged(Batch b) throws IOException {
+        try (Guard g = open(); WriteOptions o = new WriteOptions().setDisableWAL(true)) {
+            db.write(o, b.batch);
+        } catch (RocksDBException e) {
+            throw new IOException("index write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Flushes memtables to SST files and compacts the segments family (after a bulk load). */
+    void flushAndCompact() throws IOException {
+        try (Guard g = open(); org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(f, handles);
+            db.compactRange(segments);
+        } catch (RocksDBException e) {
+            throw new IOException("index flush failed: " + e.getMessage(), e);
+        }
+    }
+
     byte[] metaGet(String k) throws IOException {
-        try {
+        try (Guard g = open()) {
             return db.get(meta, bytes(k));
         } catch (RocksDBException e) {
             throw new IOException("index read failed: " + e.getMessage(), e);
@@ -321,7 +346,7 @@ final class SegmentIndex implements AutoCloseable {
     SortedMap<String, byte[]> scanCf(ColumnFamilyHandle cf, String prefix) {
         SortedMap<String, byte[]> out = new TreeMap<>();
         byte[] p = bytes(prefix);
-        try (RocksIterator it = db.newIterator(cf)) {
+        try (Guard g = open(); RocksIterator it = db.newIterator(cf)) {
             for (it.seek(p); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 if (k.length < p.length || !Arrays.equals(k, 0, p.length, p, 0, p.length)) {
@@ -342,7 +367,7 @@ final class SegmentIndex implements AutoCloseable {
         return new KeyValueTable() {
             @Override
             public void put(String key, byte[] value) {
-                try {
+                try (Guard g = open()) {
                     db.put(cf, syncWrite, bytes(key), value);
                 } catch (RocksDBException e) {
                     throw new IllegalStateException("index write to " + name + " failed: " + e.getMessage(), e);
@@ -351,7 +376,7 @@ final class SegmentIndex implements AutoCloseable {
 
             @Override
             public byte[] get(String key) {
-                try {
+                try (Guard g = open()) {
                     return db.get(cf, bytes(key));
                 } catch (RocksDBException e) {
                     throw new IllegalStateException("index read of " + name + " failed: " + e.getMessage(), e);
@@ -360,7 +385,7 @@ final class SegmentIndex implements AutoCloseable {
 
             @Override
             public void delete(String key) {
-                try {
+                try (Guard g = open()) {
                     db.delete(cf, syncWrite, bytes(key));
                 } catch (RocksDBException e) {
                     throw new IllegalStateException("index delete in " + name + " failed: " + e.getMessage(), e);
@@ -374,8 +399,37 @@ final class SegmentIndex implements AutoCloseable {
         };
     }
 
+    /** Holds the read side of the close lock: RocksDB must never be used after it is closed (native crash). */
+    interface Guard extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private final java.util.concurrent.locks.ReentrantReadWriteLock closeLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final Guard unlock = () -> closeLock.readLock().unlock();
+    private boolean closed;
+
+    private Guard open() {
+        closeLock.readLock().lock();
+        if (closed) {
+            closeLock.readLock().unlock();
+            throw new IllegalStateException("the storage index is closed");
+        }
+        return unlock;
+    }
+
     @Override
     public void close() {
+        closeLock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            closeLock.writeLock().unlock();
+        }
         for (ColumnFamilyHandle h : handles) {
             h.close();
         }

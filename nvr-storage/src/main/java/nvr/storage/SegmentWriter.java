@@ -57,6 +57,7 @@ final class SegmentWriter {
     static SegmentWriter create(DataRoot root, SegmentFileIo io, String camera, long startMs) throws IOException {
         Path dir = root.dayDir(camera, startMs);
         root.ensureDir(dir);
+        boolean dirRechecked = false;
         for (int attempt = 0; ; attempt++) {
             long start = startMs + attempt;
             Path file = root.segmentFile(camera, start);
@@ -67,6 +68,16 @@ final class SegmentWriter {
                 if (attempt >= 1000) {
                     throw e;
                 }
+                continue;
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (dirRechecked) {
+                    throw e;
+                }
+                dirRechecked = true; // the day directory was removed (e.g. emptied by retention): recreate it
+                root.forget(dir);
+                root.forget(dir.getParent());
+                root.ensureDir(dir);
+                attempt--;
                 continue;
             }
             try {

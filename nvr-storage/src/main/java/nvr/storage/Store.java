@@ -239,7 +239,7 @@ public final class Store implements AutoCloseable {
 
     private List<SegmentIndex.Segment> segmentsIn(String cameraId, long fromMs, long toMs) {
         List<SegmentIndex.Segment> out = new ArrayList<>();
-        index.scan(cameraId, fromMs, toMs, s -> out.add(s));
+        index.scan(cameraId, fromMs, toMs, false, s -> out.add(s));
         return out;
     }
 
@@ -247,8 +247,26 @@ public final class Store implements AutoCloseable {
     public List<SegmentInfo> segments(String cameraId, long fromMs, long toMs) {
         ensureOpenUnchecked();
         List<SegmentInfo> out = new ArrayList<>();
-        index.scan(cameraId, fromMs, toMs, s -> out.add(info(s)));
+        index.scan(cameraId, fromMs, toMs, false, s -> out.add(info(s)));
         return out;
+    }
+
+    /**
+     * Where reading camera at timeMs starts: the segment covering timeMs (seekForPrev on the index) and the
+     * offset of its last keyframe at or before timeMs (from the entry's keyframe table, no file read).
+     * Null when no segment covers timeMs.
+     */
+    public FramePosition locate(String cameraId, long timeMs) {
+        ensureOpenUnchecked();
+        SegmentIndex.Segment s = index.floor(cameraId, timeMs);
+        if (s == null || s.entry().endMs() < timeMs || s.entry().state() == IndexEntry.State.GARBAGE) {
+            return null;
+        }
+        IndexEntry e = s.entry();
+        int k = e.keyframeIndexAtOrBefore(s.startMs(), timeMs);
+        long offset = k < 0 ? SegmentReader.FILE_HEADER_BYTES : e.keyframeOffsets()[k];
+        long kfMs = k < 0 ? s.startMs() : s.startMs() + e.keyframeDeltas()[k];
+        return new FramePosition(info(s), offset, kfMs);
     }
 
     /** True while a writer owns the segment (it cannot be deleted yet). */

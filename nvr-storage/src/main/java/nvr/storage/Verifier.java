@@ -122,7 +122,7 @@ final class Verifier {
             }
             if (!root.segmentFile(camera, start).equals(f)) {
                 problem(f, 0, "segment file in the wrong day directory");
-            } else if (index.get(camera, start) == null) {
+            } else if (index.get(camera, start) == null && Files.exists(f)) { // not deleted meanwhile
                 problem(f, 0, "segment file has no index entry");
             }
         } catch (IOException e) {

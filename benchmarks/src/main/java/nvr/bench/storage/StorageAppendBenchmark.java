@@ -1,0 +1,157 @@
+package nvr.bench.storage;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import nvr.storage.CameraWriter;
+import nvr.storage.SegmentInfo;
+import nvr.storage.Store;
+import nvr.storage.StoreConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * (a) Append throughput: one operation appends {@link #BYTES_PER_OP} of 4 Mbit/s camera frames (25 fps, a
+ * 150 KB keyframe and 49 ~17 KB frames per 2 s GOP), interleaved over N cameras in time order, then flushes
+ * (fsync + index commit). The baseline writes the same record bytes (24-byte header + payload, one gather
+ * write per frame) sequentially to one new file with a raw FileChannel and fsyncs it. MB/s = 64 MiB / time.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 3)
+@Fork(1)
+public class StorageAppendBenchmark {
+    static final long BYTES_PER_OP = 64L << 20;
+    static final int GOP = 50;
+    static final int KEYFRAME_BYTES = 150_000;
+    static final int FRAME_BYTES = (4_000_000 / 8 * 2 - KEYFRAME_BYTES) / (GOP - 1);
+
+    @Param({"1", "16", "64"})
+    public int cameras;
+
+    private Path dir;
+    private Store store;
+    private CameraWriter[] writers;
+    private SimpleMeterRegistry meters;
+    private byte[][] gop;
+    private long clockMs;
+    private int frameInGop;
+    private int rawFile;
+
+    @Setup(Level.Trial)
+    public void setup() throws IOException {
+        dir = Files.createTempDirectory(Path.of(System.getProperty("nvr.bench.dir", "/tmp")), "nvr-append-");
+        meters = new SimpleMeterRegistry();
+        store = Store.open(new StoreConfig(List.of(dir.resolve("store")), 60, 256L << 20, 1000, 1L << 30), meters);
+        writers = new CameraWriter[cameras];
+        for (int c = 0; c < cameras; c++) {
+            writers[c] = store.writer(String.format("34020000001320%06d", c));
+        }
+        Random r = new Random(1);
+        gop = new byte[GOP][];
+        for (int i = 0; i < GOP; i++) {
+            gop[i] = new byte[i == 0 ? KEYFRAME_BYTES : FRAME_BYTES + r.nextInt(2000) - 1000];
+            r.nextBytes(gop[i]);
+        }
+        clockMs = 1_763_700_000_000L;
+        Files.createDirectories(dir.resolve("raw"));
+    }
+
+    @Benchmark
+    public void store() throws IOException {
+        long written = 0;
+        while (written < BYTES_PER_OP) {
+            byte[] f = gop[frameInGop];
+            for (CameraWriter w : writers) {
+                if (!w.append(clockMs, frameInGop == 0, 0x1B, f)) {
+                    throw new IllegalStateException("frame dropped: the benchmark must not overflow the queue");
+                }
+                written += f.length + 24;
+            }
+            clockMs += 40;
+            frameInGop = (frameInGop + 1) % GOP;
+        }
+        store.flush();
+    }
+
+    @Benchmark
+    public void rawFileChannel() throws IOException {
+        long written = 0;
+        ByteBuffer header = ByteBuffer.allocate(24);
+        int i = 0;
+        try (FileChannel ch = FileChannel.open(dir.resolve("raw").resolve((rawFile++) + ".raw"),
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ByteBuffer[] pair = new ByteBuffer[2];
+            while (written < BYTES_PER_OP) {
+                byte[] f = gop[i];
+                for (int c = 0; c < cameras; c++) {
+                    header.clear();
+                    header.putInt(0x4E565246).putInt(f.length).putLong(clockMs).putLong(c).flip();
+                    pair[0] = header;
+                    pair[1] = ByteBuffer.wrap(f);
+                    long n = f.length + 24;
+                    for (long done = 0; done < n; ) {
+                        done += ch.write(pair);
+                    }
+                    written += n;
+                }
+                i = (i + 1) % GOP;
+            }
+            ch.force(false);
+        }
+    }
+
+    /** Frees disk between iterations (not measured): sealed segments via the store, raw files directly. */
+    @TearDown(Level.Iteration)
+    public void cleanIteration() throws IOException {
+        for (String cam : store.cameraIds()) {
+            for (SegmentInfo s : store.segments(cam, 0, Long.MAX_VALUE)) {
+                if (!store.isOpenSegment(s)) {
+                    store.deleteSegment(s);
+                }
+            }
+        }
+        try (Stream<Path> s = Files.list(dir.resolve("raw"))) {
+            for (Path p : s.toList()) {
+                Files.delete(p);
+            }
+        }
+        double dropped = meters.find("nvr.storage.frames.dropped").counters().stream()
+                .mapToDouble(c -> c.count()).sum();
+        if (dropped > 0) {
+            throw new IllegalStateException(dropped + " frames dropped");
+        }
+    }
+
+    @TearDown(Level.Trial)
+    public void teardown() throws IOException {
+        store.close();
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
