@@ -206,13 +206,16 @@ public final class Store implements AutoCloseable {
                 }
             }
         }
-        RootWriter best = rootWriters.get(0);
+        RootWriter best = null;
         long bestFree = -1;
-        for (RootWriter w : rootWriters) {
+        long bestCameras = Long.MAX_VALUE;
+        for (RootWriter w : rootWriters) { // most free space; on a tie (same file system) fewest cameras
             long free = w.root.path.toFile().getUsableSpace();
-            if (free > bestFree) {
+            long cams = writers.values().stream().filter(q -> q.root() == w).count();
+            if (free > bestFree || (free == bestFree && cams < bestCameras)) {
                 best = w;
                 bestFree = free;
+                bestCameras = cams;
             }
         }
         return best;
