@@ -102,8 +102,8 @@ final class FootageLedger {
         CameraFootage c = new CameraFootage(cam, roots.size());
         SegmentInfo last = null;
         TreeMap<Long, SegmentInfo> nearWall = new TreeMap<>();
-        for (SegmentWalk w = new SegmentWalk(store, cam, 0, Long.MAX_VALUE); w.hasNext(); ) {
-            SegmentInfo s = w.next();
+        // One query per camera: at start and at the daily reconcile only.
+        for (SegmentInfo s : store.segments(cam, 0, Long.MAX_VALUE)) {
             add(c, s);
             last = s;
             if (s.startMs() >= wallMs - BEHIND_WINDOW_MS && s.startMs() <= wallMs + BEHIND_WINDOW_MS) {
@@ -232,9 +232,15 @@ final class FootageLedger {
             recentStart = Math.min(recentStart, d.minStartMs);
         }
         long newest = c.newestEndMs();
-        // Disk per calendar day, so intermittent recording is not costed as if it were continuous.
-        long spanMs = Math.max(3_600_000L, newest - recentStart);
-        long bytesPerDay = (long) (recentBytes * (double) SegmentWalk.DAY_MS / spanMs);
+        SegmentInfo last = c.recent.isEmpty() ? null : c.recent.lastEntry().getValue();
+        long bytesPerDay;
+        if (last != null && last.startMs() > recentStart) {
+            // Bytes of the segments before the newest, over the time from the first one's start to the newest's
+            // start: exact for periodic and continuous recording alike (no fence-post error).
+            bytesPerDay = (long) ((recentBytes - last.bytes()) * (double) SegmentWalk.DAY_MS / (last.startMs() - recentStart));
+        } else {
+            bytesPerDay = (long) (recentBytes * (double) SegmentWalk.DAY_MS / Math.max(3_600_000L, newest - recentStart));
+        }
         return new CameraSummary(cam, firstDay * SegmentWalk.DAY_MS, newest, c.totalBytes, c.recordedMs,
                 c.segments, recentMs > 0 ? recentBytes * 8_000.0 / recentMs : 0, bytesPerDay, c.volumeBytes.clone());
     }
@@ -245,10 +251,10 @@ final class FootageLedger {
         return c != null && (c.recent.containsKey(s.startMs()) || s.startMs() >= c.tailStartMs);
     }
 
-    /** Start of the UTC day of the camera's oldest counted segment, or Long.MAX_VALUE when it has none. */
-    synchronized long firstDayStartMs(String cam) {
+    /** UTC day numbers holding the camera's segment starts (a copy), for {@link SegmentWalk}. */
+    synchronized java.util.NavigableSet<Long> days(String cam) {
         CameraFootage c = cameras.get(cam);
-        return c == null || c.days.isEmpty() ? Long.MAX_VALUE : c.days.firstKey() * SegmentWalk.DAY_MS;
+        return c == null ? new java.util.TreeSet<>() : new java.util.TreeSet<>(c.days.keySet());
     }
 
     synchronized List<String> cameraIds() {

@@ -56,6 +56,8 @@ public final class RetentionManager implements AutoCloseable {
     private volatile boolean atRisk;
     private volatile boolean[] pressureUnresolved = new boolean[0];
     private long lastSweepMs = Long.MIN_VALUE;
+    /** Bytes in use when the last tier was gated (protect escalates only if usage grows past it). */
+    private long usedWhenGated;
     private long lastReconcileMs;
     private ScheduledExecutorService thread;
 
@@ -212,13 +214,16 @@ public final class RetentionManager implements AutoCloseable {
             return;
         }
         boolean allUnderLow = true;
-        boolean critical = false;
+        long used = 0;
+        long capacity = 0;
         for (VolumeMeter.Usage u : usage) {
             allUnderLow &= u.usedBytes() <= (long) (u.capacityBytes() * u.config().lowWatermark());
-            double high = u.config().highWatermark();
-            critical |= u.usedBytes() > (long) (u.capacityBytes() * (high + (1 - high) / 2));
+            used += u.usedBytes();
+            capacity += Math.min(u.capacityBytes(), Long.MAX_VALUE / 64);
         }
-        if (r.anyStillOver() && (gatedTiers.isEmpty() || critical)) {
+        // Escalate to the next tier only if usage still grows with the gated tiers stopped.
+        boolean growing = used > usedWhenGated + capacity / 100;
+        if (r.anyStillOver() && (gatedTiers.isEmpty() || growing)) {
             // Gate the next tier up, lowest minimum first; a tier gated already stays gated.
             List<Tier> byMin = new ArrayList<>(cfg.tiers());
             byMin.sort((a, b) -> Integer.compare(a.minDays(), b.minDays()));
@@ -232,6 +237,7 @@ public final class RetentionManager implements AutoCloseable {
                         }
                     }
                     gated.addAll(cams);
+                    usedWhenGated = used;
                     LOG.log(System.Logger.Level.ERROR, "RETENTION PROTECT: the volumes cannot hold every camera's minimum"
                             + " and nothing more can be deleted without breaking one; refusing new footage of tier "
                             + t.name() + " (" + t.minDays() + " days, cameras " + cams + ") to protect recorded evidence;"
@@ -282,8 +288,11 @@ public final class RetentionManager implements AutoCloseable {
         }
     }
 
-    private static String bytes(long b) {
-        return String.format("%.2f GB", b / 1e9);
+    static String bytes(long b) {
+        if (Math.abs(b) >= 1_000_000_000L) {
+            return String.format("%.2f GB", b / 1e9);
+        }
+        return Math.abs(b) >= 1_000_000L ? String.format("%.2f MB", b / 1e6) : String.format("%.1f kB", b / 1e3);
     }
 
     private List<VolumeMeter.Usage> measure(RetentionConfig cfg) {
@@ -367,7 +376,7 @@ public final class RetentionManager implements AutoCloseable {
             long recordedMs = 0;
             long gaps = 0;
             if (s != null) {
-                SegmentWalk w = new SegmentWalk(store, cam, Math.max(0, s.firstDayStartMs()), Long.MAX_VALUE);
+                SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, Long.MAX_VALUE);
                 oldest = w.hasNext() ? w.peek().startMs() : s.firstDayStartMs();
                 newest = s.newestEndMs();
                 recordedMs = s.recordedMs();

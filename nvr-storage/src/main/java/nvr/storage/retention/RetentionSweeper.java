@@ -26,7 +26,6 @@ import nvr.storage.audit.AuditEvent;
 final class RetentionSweeper {
     private static final System.Logger LOG = System.getLogger(RetentionSweeper.class.getName());
     private static final long DAY = SegmentWalk.DAY_MS;
-    private static final long WALK_CHUNK_MS = 3_600_000L;
 
     /** What one sweep did. {@code underMinimum} maps camera -> trusted end of its youngest under-minimum deletion. */
     record Result(long deletedSegments, long deletedBytes, long deletedUnderMinimum, boolean[] stillOverHigh,
@@ -66,7 +65,7 @@ final class RetentionSweeper {
                 continue;
             }
             long cutoff = now - t.maxDays() * DAY;
-            for (SegmentWalk w = new SegmentWalk(store, cam, Math.max(0, ledger.firstDayStartMs(cam)), cutoff, WALK_CHUNK_MS); w.hasNext(); ) {
+            for (SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, cutoff); w.hasNext(); ) {
                 SegmentInfo s = w.next();
                 if (clock.trustedTimeOf(s.endMs()) < cutoff && deletable(s)) {
                     batch.delete(s, "max-days");
@@ -118,7 +117,7 @@ final class RetentionSweeper {
         for (String cam : ledger.cameraIds()) {
             int min = cfg.tierOf(cam).minDays();
             long to = ignoreMinimum ? Long.MAX_VALUE : now - min * DAY;
-            SegmentWalk w = new SegmentWalk(store, cam, Math.max(0, ledger.firstDayStartMs(cam)), to, WALK_CHUNK_MS);
+            SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, to);
             if (w.hasNext()) {
                 queue.add(new Head(w, clock.trustedTimeOf(w.peek().endMs()), min));
             }

@@ -2,55 +2,68 @@ package nvr.storage.retention;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import nvr.storage.SegmentInfo;
 import nvr.storage.Store;
 
 /**
- * A camera's segments starting in {@code [fromMs, toMs)}, oldest first, fetched from the index one time
- * chunk at a time so a walk over years of footage never holds more than a day of entries. Empty chunks
- * double in length, so a hole of years (footage stamped 2000-01-01 by a reset clock) costs a few seeks.
+ * A camera's segments starting in {@code [fromMs, toMs)}, oldest first, fetched from the index one hour at
+ * a time and only on the days the ledger says hold footage, so a walk never holds more than an hour of
+ * entries and a hole of years (footage stamped 2000-01-01 by a reset clock) costs nothing.
  */
 final class SegmentWalk implements Iterator<SegmentInfo> {
     static final long DAY_MS = 86_400_000L;
-    private static final long MAX_CHUNK_MS = 4096 * DAY_MS;
+    private static final long CHUNK_MS = 3_600_000L;
 
     private final Store store;
     private final String camera;
+    private final Iterator<Long> days;
+    private final long fromMs;
     private final long toMs;
     private final ArrayDeque<SegmentInfo> buffered = new ArrayDeque<>();
+    private long dayEndMs = Long.MIN_VALUE;
     private long nextMs;
-    private final long firstChunkMs;
-    private long chunkMs;
 
-    SegmentWalk(Store store, String camera, long fromMs, long toMs) {
-        this(store, camera, fromMs, toMs, DAY_MS);
-    }
-
-    /** @param firstChunkMs length of the time chunk fetched per index query while segments are found */
-    SegmentWalk(Store store, String camera, long fromMs, long toMs, long firstChunkMs) {
+    /** @param dayHints UTC day numbers (ms / DAY_MS) holding segment starts of this camera, ascending */
+    SegmentWalk(Store store, String camera, NavigableSet<Long> dayHints, long fromMs, long toMs) {
         this.store = store;
         this.camera = camera;
-        this.nextMs = fromMs;
+        this.fromMs = fromMs;
         this.toMs = toMs;
-        this.firstChunkMs = firstChunkMs;
-        this.chunkMs = firstChunkMs;
+        long firstDay = Math.floorDiv(fromMs, DAY_MS);
+        this.days = dayHints.tailSet(firstDay, true).iterator();
+        this.nextMs = fromMs;
     }
 
     @Override
     public boolean hasNext() {
-        while (buffered.isEmpty() && nextMs < toMs) {
-            long end = toMs - nextMs <= chunkMs ? toMs : nextMs + chunkMs;
+        while (buffered.isEmpty()) {
+            if (nextMs >= dayEndMs) {
+                if (!days.hasNext()) {
+                    return false;
+                }
+                long day = days.next();
+                long start = day * DAY_MS;
+                if (start >= toMs) {
+                    return false;
+                }
+                nextMs = Math.max(start, fromMs);
+                dayEndMs = start + DAY_MS;
+            }
+            long end = Math.min(Math.min(nextMs + CHUNK_MS, dayEndMs), toMs);
             for (SegmentInfo s : store.segments(camera, nextMs, end)) {
                 // The index returns overlapping segments; each is taken once, in the chunk holding its start.
                 if (s.startMs() >= nextMs && s.startMs() < end) {
                     buffered.add(s);
                 }
             }
-            chunkMs = buffered.isEmpty() ? Math.min(chunkMs * 2, MAX_CHUNK_MS) : firstChunkMs;
-            nextMs = end;
+            nextMs = end >= toMs ? Long.MAX_VALUE : end;
+            if (nextMs == Long.MAX_VALUE && buffered.isEmpty()) {
+                return false;
+            }
         }
-        return !buffered.isEmpty();
+        return true;
     }
 
     /** The next segment without consuming it. */
