@@ -110,6 +110,7 @@ public final class HealthMonitor implements AutoCloseable {
             counter("nvr.ingest.packets.duplicate", "RTP packets received twice", tags, StreamStats::packetsDuplicate);
             counter("nvr.ingest.packets.rejected", "datagrams that were not this stream's RTP", tags, StreamStats::packetsRejected);
             counter("nvr.ingest.ps.errors", "PS packs that failed to parse", tags, StreamStats::psErrors);
+            counter("nvr.ingest.internal.errors", "pipeline bugs caught (stream resynchronised)", tags, StreamStats::internalErrors);
             counter("nvr.ingest.frames.stored", "video frames handed to storage", tags, StreamStats::framesStored);
             counter("nvr.ingest.frames.dropped", "frames dropped", tags.and("reason", "broken"), StreamStats::framesDroppedBroken);
             counter("nvr.ingest.frames.dropped", "frames dropped", tags.and("reason", "overload"), StreamStats::framesDroppedOverload);

@@ -22,6 +22,7 @@ public final class StreamStats {
     volatile long packetsReordered;
     volatile long packetsDuplicate;
     volatile long psErrors;
+    volatile long internalErrors;
 
     public void packet(int payloadBytes) {
         packets++;
@@ -68,6 +69,15 @@ public final class StreamStats {
 
     public void psErrors(long n) {
         psErrors = n;
+    }
+
+    /** A bug in the pipeline was caught (the stream resynchronised); should stay 0. */
+    public void internalError() {
+        internalErrors++;
+    }
+
+    public long internalErrors() {
+        return internalErrors;
     }
 
     public long packets() {

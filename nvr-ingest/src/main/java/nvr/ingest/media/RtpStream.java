@@ -246,6 +246,7 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
     }
 
     private void bug(RuntimeException e) {
+        stats.internalError();
         if (!warnedBug) {
             warnedBug = true;
             LOG.log(System.Logger.Level.ERROR, "camera " + cameraId + ": internal error in the media pipeline, "

@@ -19,9 +19,13 @@ final class CameraSender {
     private final long ptsBase;
 
     CameraSender(Codec codec, long ssrc, int firstSeq, long ptsBase, boolean framed) {
+        this(codec, ssrc, firstSeq, ptsBase, framed, RtpPacketizer.DEFAULT_MAX_PAYLOAD);
+    }
+
+    CameraSender(Codec codec, long ssrc, int firstSeq, long ptsBase, boolean framed, int maxPayload) {
         this.codec = codec;
         this.muxer = new PsMuxer(codec, null);
-        this.packetizer = new RtpPacketizer(ssrc, 96, firstSeq);
+        this.packetizer = new RtpPacketizer(ssrc, 96, firstSeq, maxPayload);
         this.framed = framed;
         this.ptsBase = ptsBase;
     }
