@@ -6,7 +6,7 @@ package nvr.playback;
  * @param mediaAddress local IP we send from / listen on, and put in our SDP answer's {@code c=}
  * @param ioThreads Netty event loops shared by all sessions
  * @param diskThreads threads doing the (blocking) segment reads for all sessions
- * @param maxQueuedBytes per-session read-ahead bound
+ * @param maxQueuedBytes per-session read-ahead bound (1 MiB = 2 s of a 4 Mbit/s camera)
  * @param stallTimeoutMs a TCP receiver that keeps its window closed this long is dropped
  * @param connectTimeoutMs TCP connect (active) / accept (passive) limit
  * @param maxSessions further INVITEs get 486 Busy Here
@@ -14,7 +14,7 @@ package nvr.playback;
 public record PlaybackConfig(String mediaAddress, int ioThreads, int diskThreads, long maxQueuedBytes,
                              long stallTimeoutMs, long connectTimeoutMs, int maxSessions) {
     public static PlaybackConfig defaults(String mediaAddress) {
-        return new PlaybackConfig(mediaAddress, 2, 4, 4L << 20, 10_000, 10_000, 256);
+        return new PlaybackConfig(mediaAddress, 2, 4, 1L << 20, 10_000, 10_000, 256);
     }
 
     public PlaybackConfig withStallTimeoutMs(long ms) {

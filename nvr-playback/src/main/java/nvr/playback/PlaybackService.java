@@ -36,7 +36,6 @@ import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
 import nvr.playback.session.EndReason;
 import nvr.playback.session.FrameMuxer;
 import nvr.playback.session.PlaybackSession;
-import nvr.storage.Coverage;
 import nvr.storage.Store;
 import nvr.storage.audit.AuditEvent;
 
@@ -117,15 +116,14 @@ public final class PlaybackService implements AutoCloseable {
         if (req.peer() == null || (req.transport() != PlaybackRequest.Transport.TCP_PASSIVE && req.peer().getPort() == 0)) {
             throw new PlaybackRejected(488, "bad-offer", "offer has no usable media address/port");
         }
-        if (!store.cameraIds().contains(req.camera())) {
-            throw new PlaybackRejected(404, "not-found", "unknown channel " + req.camera());
-        }
-        Coverage cov = store.coverage(req.camera(), req.fromMs(), req.toMs());
-        if (cov.spans().isEmpty()) {
+        var segs = store.segments(req.camera(), req.fromMs(), req.toMs()); // one index seek
+        if (segs.isEmpty()) {
+            if (!store.cameraIds().contains(req.camera())) {
+                throw new PlaybackRejected(404, "not-found", "unknown channel " + req.camera());
+            }
             throw new PlaybackRejected(404, "no-footage", "no recording of " + req.camera() + " in the requested range");
         }
-        var segs = store.segments(req.camera(), req.fromMs(), req.toMs());
-        int streamType = segs.isEmpty() ? 0x1B : segs.get(0).streamType();
+        int streamType = segs.get(0).streamType();
         FrameMuxer muxer;
         try {
             muxer = muxers.apply(streamType);

@@ -68,6 +68,7 @@ public final class PlaybackSession {
     private boolean tickQueued;
     private long framesSent;
     private long bytesSent;
+    private io.netty.channel.ChannelFuture lastWrite; // of the last frame's last packet: closing waits for it
 
     /**
      * @param disk pool that runs the blocking storage reads
@@ -131,8 +132,8 @@ public final class PlaybackSession {
 
     /** Starts streaming on {@code ch} (connected UDP, or connected TCP). Installs the session's handler. */
     public void attach(Channel ch) {
-        this.channel = ch;
         this.loop = ch.eventLoop();
+        this.channel = ch;
         ch.pipeline().addLast("playback-session", new ChannelEvents());
         loop.execute(() -> {
             if (ended) {
@@ -305,7 +306,11 @@ public final class PlaybackSession {
                 int n = pkt.readableBytes();
                 bytesSent += n;
                 metrics.sent(n);
-                channel.write(pkt, channel.voidPromise());
+                if (pkt.getByte(request.transport().isTcp() ? 3 : 1) < 0) { // marker: the frame's last packet
+                    lastWrite = channel.write(pkt);
+                } else {
+                    channel.write(pkt, channel.voidPromise());
+                }
             });
         } finally {
             ps.release();
@@ -350,8 +355,9 @@ public final class PlaybackSession {
         prefetcher.close();
         Channel ch = channel;
         if (ch != null) {
-            if (reason == EndReason.END_OF_RANGE && ch.isActive()) {
-                ch.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            if (reason == EndReason.END_OF_RANGE && ch.isActive() && lastWrite != null) {
+                ch.flush();
+                lastWrite.addListener(ChannelFutureListener.CLOSE); // writes complete in order: all sent
             } else {
                 ch.close();
             }

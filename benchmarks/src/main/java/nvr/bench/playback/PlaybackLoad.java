@@ -1,0 +1,261 @@
+package nvr.bench.playback;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import nvr.gb28181.sip.SipRequest;
+import nvr.gb28181.sip.SipResponse;
+import nvr.playback.PlaybackConfig;
+import nvr.playback.PlaybackService;
+import nvr.playback.sip.PlaybackSipHandler;
+import nvr.storage.SegmentInfo;
+import nvr.storage.Store;
+import nvr.storage.StoreConfig;
+
+/**
+ * Playback load generator. {@code sessions}: N concurrent s=Playback sessions at 1x of 4 Mbit/s
+ * 1280x720 footage over UDP to one receiver thread, for a fixed time; reports delivered rate, frames,
+ * late frames (sent > 40 ms after due, counted by the service), lost packets and process CPU.
+ * {@code download}: s=Download over TCP without a speed cap versus a raw sequential read of the same
+ * segment files, in the same run. Usage:
+ * {@code java -cp benchmarks.jar nvr.bench.playback.PlaybackLoad [--sessions 64,96] [--seconds 20] [--download-repeats 3]}
+ */
+public final class PlaybackLoad {
+    static final int CAMERAS = 4;
+    static final int CLIP_SECONDS = 20;
+
+    public static void main(String[] args) throws Exception {
+        List<Integer> counts = List.of(64);
+        int seconds = 20;
+        int downloadRepeats = 3;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--sessions" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
+                case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
+                case "--download-repeats" -> downloadRepeats = Integer.parseInt(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path dir = Files.createTempDirectory("nvr-bench-playload");
+        try {
+            run(dir, counts, seconds, downloadRepeats);
+        } finally {
+            try (Stream<Path> s = Files.walk(dir)) {
+                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    static void run(Path dir, List<Integer> counts, int seconds, int downloadRepeats) throws Exception {
+        BenchFootage.Clip clip = BenchFootage.make(dir, "1280x720", CLIP_SECONDS, "4M");
+        System.out.printf("clip: %d frames, %.2f Mbit/s%n", clip.aus().size(), clip.bytes() * 8.0 / CLIP_SECONDS / 1e6);
+        Store store = Store.open(StoreConfig.defaults(dir.resolve("data")), null);
+        long t0 = (System.currentTimeMillis() - 3_600_000L) / 1000 * 1000;
+        int copies = 3; // each camera: 60 s of footage
+        for (int c = 0; c < CAMERAS; c++) {
+            String cam = camera(c);
+            for (int k = 0; k < copies; k++) {
+                for (int i = 0; i < clip.aus().size(); i++) {
+                    BenchFootage.append(store, cam, t0 + (k * clip.aus().size() + i) * 40L, clip.key().get(i), clip.aus().get(i));
+                }
+            }
+            BenchFootage.awaitDurable(store, cam, t0, t0 + (copies * clip.aus().size() - 1) * 40L);
+        }
+        long footageMs = copies * clip.aus().size() * 40L;
+        System.out.printf("recorded %d cameras x %d s%n", CAMERAS, footageMs / 1000);
+        PlaybackService service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), null);
+        PlaybackSipHandler handler = new PlaybackSipHandler(service, "34020000002000000001");
+        for (int n : counts) {
+            sessions(service, handler, n, seconds, t0, footageMs);
+        }
+        for (int r = 0; r < downloadRepeats; r++) {
+            download(store, handler, t0, footageMs);
+        }
+        service.close();
+        store.close();
+    }
+
+    static String camera(int c) {
+        return String.format("3402000000132%07d", c + 1);
+    }
+
+    static void sessions(PlaybackService service, PlaybackSipHandler handler, int n, int seconds, long t0, long footageMs)
+            throws Exception {
+        double late0 = service.metrics().lateFrames();
+        Selector sel = Selector.open();
+        List<DatagramChannel> socks = new ArrayList<>();
+        long[] bytes = new long[n];
+        long[] frames = new long[n];
+        int[] lastSeq = new int[n];
+        long[] lost = new long[n];
+        Arrays.fill(lastSeq, -1);
+        for (int i = 0; i < n; i++) {
+            DatagramChannel ch = DatagramChannel.open();
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            ch.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            ch.configureBlocking(false);
+            ch.register(sel, SelectionKey.OP_READ, i);
+            socks.add(ch);
+        }
+        volatile_stop[0] = false;
+        Thread receiver = new Thread(() -> {
+            ByteBuffer b = ByteBuffer.allocateDirect(65536);
+            try {
+                while (!volatile_stop[0]) {
+                    if (sel.select(100) == 0) {
+                        continue;
+                    }
+                    for (SelectionKey k : sel.selectedKeys()) {
+                        int i = (Integer) k.attachment();
+                        DatagramChannel ch = (DatagramChannel) k.channel();
+                        while (true) {
+                            b.clear();
+                            if (ch.receive(b) == null) {
+                                break;
+                            }
+                            int len = b.position();
+                            bytes[i] += len;
+                            int seq = ((b.get(2) & 0xFF) << 8) | (b.get(3) & 0xFF);
+                            if (lastSeq[i] >= 0) {
+                                lost[i] += ((seq - lastSeq[i]) & 0xFFFF) - 1;
+                            }
+                            lastSeq[i] = seq;
+                            if ((b.get(1) & 0x80) != 0) {
+                                frames[i]++;
+                            }
+                        }
+                    }
+                    sel.selectedKeys().clear();
+                }
+            } catch (IOException e) {
+                e.printStackTrace();
+            }
+        }, "load-receiver");
+        receiver.start();
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long cpu0 = os.getProcessCpuTime();
+        long wall0 = System.nanoTime();
+        List<BenchDialog> dialogs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String cam = camera(i % CAMERAS);
+            long start = t0 + ThreadLocalRandom.current().nextLong(footageMs - seconds * 1000L - 2000);
+            long fromS = start / 1000;
+            String call = "load-" + n + "-" + i;
+            SipRequest inv = BenchFootage.invite(call, cam, BenchFootage.sdp("Playback", cam, fromS, fromS + seconds + 5,
+                "RTP/AVP", ((InetSocketAddress) socks.get(i).getLocalAddress()).getPort(), 1000 + i, null));
+            BenchDialog d = new BenchDialog(call, cam);
+            SipResponse r = handler.onInvite(inv, BenchFootage.offer(inv), d);
+            if (r.status() != 200) {
+                throw new IllegalStateException("refused: " + r);
+            }
+            handler.onAck(d);
+            dialogs.add(d);
+        }
+        Thread.sleep(seconds * 1000L);
+        double wall = (System.nanoTime() - wall0) / 1e9;
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        for (BenchDialog d : dialogs) {
+            handler.onBye(d);
+        }
+        volatile_stop[0] = true;
+        receiver.join();
+        for (DatagramChannel ch : socks) {
+            ch.close();
+        }
+        sel.close();
+        long totalBytes = Arrays.stream(bytes).sum();
+        long totalFrames = Arrays.stream(frames).sum();
+        long totalLost = Arrays.stream(lost).sum();
+        long minFrames = Arrays.stream(frames).min().orElse(0);
+        double late = service.metrics().lateFrames() - late0;
+        System.out.printf("sessions=%d seconds=%.1f delivered=%.1f Mbit/s (%.2f per session) frames=%d (min/session %d, "
+                + "expected ~%d) late=%.0f lost-packets=%d cpu=%.0f%% of one core (incl. receiver thread)%n",
+            n, wall, totalBytes * 8 / wall / 1e6, totalBytes * 8 / wall / 1e6 / n, totalFrames, minFrames,
+            (long) (wall * 25), late, totalLost, cpu / wall * 100);
+    }
+
+    private static final boolean[] volatile_stop = new boolean[1];
+
+    static void download(Store store, PlaybackSipHandler handler, long t0, long footageMs) throws Exception {
+        String cam = camera(0);
+        List<SegmentInfo> segs = store.segments(cam, t0, t0 + footageMs);
+        long fileBytes = 0;
+        long r0 = System.nanoTime();
+        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+        for (SegmentInfo s : segs) {
+            try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
+                while (true) {
+                    buf.clear();
+                    int n = ch.read(buf);
+                    if (n < 0) {
+                        break;
+                    }
+                    fileBytes += n;
+                }
+            }
+        }
+        double rawS = (System.nanoTime() - r0) / 1e9;
+
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ss.setReceiveBufferSize(4 << 20);
+            String call = "dl-" + System.nanoTime();
+            long fromS = t0 / 1000;
+            SipRequest inv = BenchFootage.invite(call, cam, BenchFootage.sdp("Download", cam, fromS, fromS + footageMs / 1000 + 1,
+                "TCP/RTP/AVP", ss.getLocalPort(), 7, "a=setup:passive\r\na=connection:new\r\n"));
+            BenchDialog d = new BenchDialog(call, cam);
+            long d0 = System.nanoTime();
+            SipResponse r = handler.onInvite(inv, BenchFootage.offer(inv), d);
+            if (r.status() != 200) {
+                throw new IllegalStateException("refused: " + r);
+            }
+            handler.onAck(d);
+            long received = 0;
+            try (Socket s = ss.accept()) {
+                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(s.getInputStream(), 1 << 20));
+                byte[] pkt = new byte[65536];
+                while (true) {
+                    int len;
+                    try {
+                        len = in.readUnsignedShort();
+                    } catch (java.io.EOFException e) {
+                        break;
+                    }
+                    in.readFully(pkt, 0, len);
+                    received += len;
+                }
+            }
+            double dlS = (System.nanoTime() - d0) / 1e9;
+            if (!d.ended.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("download did not end with BYE");
+            }
+            System.out.printf("download: %d segment bytes; raw read %.3f s = %.0f MB/s; download %.3f s = %.0f MB/s of footage "
+                    + "(%.0f MB/s RTP received, %.1fx real time); ratio download/raw = %.2f%n",
+                fileBytes, rawS, fileBytes / rawS / 1e6, dlS, fileBytes / dlS / 1e6, received / dlS / 1e6,
+                footageMs / 1000.0 / dlS, rawS / dlS);
+        }
+    }
+
+    private PlaybackLoad() {
+    }
+}
