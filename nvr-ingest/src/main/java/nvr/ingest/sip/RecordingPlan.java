@@ -116,18 +116,20 @@ final class RecordingPlan implements InviteDialog.User {
         String host = stack.localHost(peer.address());
         MediaTransport t = config.mediaTransport();
         String setup = t == MediaTransport.UDP ? null : t == MediaTransport.TCP_PASSIVE ? "passive" : "active";
+        // PS is what GB/T 28181 mandates; H264/MPEG4 payload types are listed because some firmwares refuse
+        // an offer without them, then answer PS anyway.
+        List<SdpAttribute> attrs = new ArrayList<>(List.of(new SdpAttribute("recvonly", null),
+                new SdpAttribute("rtpmap", "96 PS/90000"), new SdpAttribute("rtpmap", "98 H264/90000"),
+                new SdpAttribute("rtpmap", "97 MPEG4/90000")));
+        if (setup != null) {
+            attrs.add(new SdpAttribute("setup", setup));
+            attrs.add(new SdpAttribute("connection", "new"));
+        }
         SessionDescription offer = new SessionDescription.Builder().origin(config.id(), host).session("Play")
                 .connection(host).time(0, 0)
-                .psVideo(h.localPort(), setup, "recvonly", List.of(new SdpAttribute("rtpmap", "98 H264/90000"),
-                        new SdpAttribute("rtpmap", "97 MPEG4/90000")))
+                .media(new MediaDescription("video", h.localPort(), setup == null ? "RTP/AVP" : "TCP/RTP/AVP",
+                        List.of("96", "98", "97"), null, attrs))
                 .ssrc(ssrc).build();
-        // psVideo lists payload 96 only; add the alternates devices may pick
-        MediaDescription m = offer.media().get(0);
-        MediaDescription withAlt = new MediaDescription(m.media(), m.port(), m.proto(), List.of("96", "98", "97"), null,
-                m.attributes());
-        offer = new SessionDescription(offer.originUser(), offer.originSessionId(), offer.originVersion(),
-                offer.originAddress(), offer.sessionName(), null, offer.connectionAddress(), 0, 0, List.of(),
-                List.of(withAlt), ssrc, null);
         String callId = SipIds.callId();
         String tag = SipIds.tag();
         NameAddress from = new NameAddress(null, SipUri.of(config.id(), config.domain(), -1), Map.of()).withTag(tag);

@@ -15,7 +15,7 @@ import nvr.gb28181.sip.SipRequest;
 /** A test-side SIP endpoint on a loopback UDP socket: sends texts or messages, receives parsed messages. */
 public final class UdpPeer implements AutoCloseable {
     private final DatagramSocket socket;
-    private final InetSocketAddress server;
+    private InetSocketAddress server;
     private final SipParser parser = new SipParser();
 
     public UdpPeer(int serverPort) throws IOException {
@@ -24,6 +24,11 @@ public final class UdpPeer implements AutoCloseable {
 
     public UdpPeer(int serverPort, int localPort) throws IOException {
         socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
+        server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+    }
+
+    /** Points the peer at another server port (when the peer had to exist before the server). */
+    public void target(int serverPort) {
         server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
     }
 
