@@ -59,14 +59,16 @@ final class TrustedClock {
     /**
      * Loads the state file (if any) and reconciles it with the wall clock now.
      *
-     * @param newestFootageMs newest frame time in the store (Long.MIN_VALUE when empty): a wall clock behind
-     *                        it is a backward step even on a first run with no state file
+     * @param newestFootageMs newest frame time in the store (Long.MIN_VALUE when empty), used only when there
+     *                        is no state file yet: a wall clock behind it is then a backward step
      */
     static TrustedClock open(Path file, TimeSource time, Duration maxDowntime, Duration tolerance,
                              long newestFootageMs) throws IOException {
         TrustedClock c = new TrustedClock(file, time, tolerance.toMillis());
         long wall = time.wallMs();
-        long last = newestFootageMs;
+        // Footage stamps only stand in for the state file on a first run: stamps written by a clock that
+        // jumped forward must never push trusted time (and so every footage age) forward.
+        long last = Files.exists(file) ? Long.MIN_VALUE : newestFootageMs;
         if (Files.exists(file)) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.trim().split(" ");
