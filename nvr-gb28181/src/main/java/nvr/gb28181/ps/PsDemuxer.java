@@ -244,6 +244,21 @@ public final class PsDemuxer {
         if (n == 0) {
             return;
         }
+        if (held == 0 && state == State.PES_PAYLOAD && isVideo(pesStream) && !in.hasArray()) {
+            // mid-frame packet of a direct buffer: its PES payload goes straight into the frame, one copy
+            int k = Math.min(remaining, n);
+            video.append(in, in.readerIndex(), k, rtpTs, out);
+            remaining -= k;
+            if (remaining == 0) {
+                state = State.SCAN;
+            }
+            if (k == n) {
+                return;
+            }
+            in = in.slice(in.readerIndex() + k, n - k);
+            n -= k;
+            packetStart = false;
+        }
         byte[] a;
         int pos;
         int end;
@@ -553,6 +568,10 @@ public final class PsDemuxer {
     private static long readTs(byte[] a, int p) {
         return ((long) (a[p] & 0x0E) << 29) | ((a[p + 1] & 0xFF) << 22) | ((a[p + 2] & 0xFE) << 14)
                 | ((a[p + 3] & 0xFF) << 7) | ((a[p + 4] & 0xFF) >> 1);
+    }
+
+    private static boolean isVideo(int streamId) {
+        return streamId >= 0xE0 && streamId <= 0xEF;
     }
 
     private void sink(byte[] a, int off, int n, Consumer<AccessUnit> out) {

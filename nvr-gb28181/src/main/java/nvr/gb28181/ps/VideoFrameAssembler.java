@@ -1,5 +1,6 @@
 package nvr.gb28181.ps;
 
+import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
 import java.util.function.Consumer;
 import nvr.gb28181.media.AccessUnit;
@@ -94,6 +95,25 @@ final class VideoFrameAssembler {
         }
         pesOffset[pesCount] = len;
         pesPts[pesCount++] = pts;
+    }
+
+    /** Appends straight from a (direct) buffer: the one copy of these bytes the demuxer makes. */
+    void append(ByteBuf src, int index, int n, long rtpTs, Consumer<AccessUnit> out) {
+        if (n <= 0) {
+            return;
+        }
+        if (checkContinuation || len + n > buf.length) {
+            byte[] tmp = new byte[n]; // rare: let the array path handle checks and growth
+            src.getBytes(index, tmp);
+            append(tmp, 0, n, rtpTs, out);
+            return;
+        }
+        if (auRtpTs < 0) {
+            auRtpTs = rtpTs;
+        }
+        src.getBytes(index, buf, len, n);
+        len += n;
+        scan(rtpTs, out);
     }
 
     void append(byte[] a, int off, int n, long rtpTs, Consumer<AccessUnit> out) {

@@ -60,14 +60,18 @@ class PsFuzzTest {
                 for (int pos = 0; pos < in.length; ) {
                     int n = Math.min(in.length - pos, 1 + m.random().nextInt(1400));
                     boolean last = pos + n >= in.length;
+                    // heap and direct buffers take different copy paths in the demuxer
+                    ByteBuf chunk = (i & 1) == 0 ? Unpooled.wrappedBuffer(in, pos, n) : Unpooled.directBuffer(n).writeBytes(in, pos, n);
                     try {
                         if (m.random().nextInt(20) == 0) {
-                            d.onBytes(Unpooled.wrappedBuffer(in, pos, n), out::add);
+                            d.onBytes(chunk, out::add);
                         } else {
-                            d.onPayload(Unpooled.wrappedBuffer(in, pos, n), ts, last && m.random().nextInt(8) != 0, out::add);
+                            d.onPayload(chunk, ts, last && m.random().nextInt(8) != 0, out::add);
                         }
                     } catch (WireFormatException expected) {
                         errors++;
+                    } finally {
+                        chunk.release();
                     }
                     pos += n;
                 }
