@@ -141,6 +141,8 @@ final class Recovery {
             return;
         }
         b.putSegment(s.camera(), s.startMs(), scan.toEntry(IndexEntry.State.SEALED, s.entry().root()));
+        note(f, scan.validEnd, "sealed a segment left open by a crash" + (scan.frames > s.entry().frames()
+                ? " (kept " + (scan.frames - s.entry().frames()) + " valid frames written after the last commit)" : ""));
     }
 
     private static void truncate(Path f, long size) throws IOException {
