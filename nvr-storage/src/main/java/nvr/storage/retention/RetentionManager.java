@@ -185,10 +185,15 @@ public final class RetentionManager implements AutoCloseable {
             deleteFailures.increment(r.failures());
             if (r.deletedUnderMinimum() > 0) {
                 violationCount.increment(r.deletedUnderMinimum());
+                Set<String> newlyViolated = new TreeSet<>(r.underMinimum().keySet());
+                newlyViolated.removeAll(violations.keySet());
                 r.underMinimum().forEach((cam, end) -> violations.merge(cam, end, Math::max));
-                LOG.log(System.Logger.Level.ERROR, "RETENTION VIOLATED: overwrite-oldest deleted " + r.deletedUnderMinimum()
-                        + " segments younger than their camera's minimum (cameras " + new TreeSet<>(r.underMinimum().keySet())
-                        + ") because the volumes are full; add disk or switch to policy protect");
+                if (!newlyViolated.isEmpty()) {
+                    // Logged once per camera entering violation; the counter counts every segment.
+                    LOG.log(System.Logger.Level.ERROR, "RETENTION VIOLATED: overwrite-oldest is deleting footage younger"
+                            + " than the minimum of cameras " + newlyViolated + " because the volumes are full;"
+                            + " add disk or switch to policy protect");
+                }
             }
             pressureUnresolved = r.stillOverHigh();
             applyProtectPolicy(cfg, r);

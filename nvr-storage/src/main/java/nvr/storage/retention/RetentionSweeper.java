@@ -72,6 +72,7 @@ final class RetentionSweeper {
                 }
             }
         }
+        batch.flushDeletes();
         List<VolumeMeter.Usage> usage = measure.get();
         long[] excess = new long[usage.size()];
         boolean pressure = false;
@@ -91,6 +92,7 @@ final class RetentionSweeper {
             anyOver |= stillOver[i];
         }
         if (anyOver && cfg.policy() == RetentionPolicy.OVERWRITE_OLDEST) {
+            batch.flushDeletes();
             freeOldestFirst(cfg, now, excess, batch, true);
             for (int i = 0; i < usage.size(); i++) {
                 VolumeMeter.Usage u = usage.get(i);
@@ -98,6 +100,7 @@ final class RetentionSweeper {
                 stillOver[i] = u.usedBytes() - freed > (long) (u.capacityBytes() * u.config().highWatermark());
             }
         }
+        batch.flushDeletes();
         batch.flushAudit();
         return new Result(batch.segments, batch.bytes, batch.underMinCount, stillOver, batch.underMin, batch.failures);
     }
@@ -152,8 +155,13 @@ final class RetentionSweeper {
         return false;
     }
 
-    /** Deletes segments and writes one audit event per camera and reason for the whole sweep. */
+    /**
+     * Queues deletions and runs them through {@link Store#deleteSegments} in batches; writes one audit event
+     * per camera and reason for the whole sweep. Byte accounting is optimistic (a segment counts as freed
+     * when queued); a failed batch is logged and retried by the next sweep.
+     */
     private final class Batch {
+        private static final int MAX_BATCH = 4096;
         private final long now;
         long segments;
         long bytes;
@@ -161,30 +169,50 @@ final class RetentionSweeper {
         long failures;
         final Map<String, Long> underMin = new HashMap<>();
         private final Map<String, long[]> auditRanges = new HashMap<>();
+        private final List<SegmentInfo> pending = new ArrayList<>();
+        private final Map<SegmentInfo, String> reasons = new HashMap<>();
 
         Batch(long now) {
             this.now = now;
         }
 
         boolean delete(SegmentInfo s, String reason) {
-            try {
-                store.deleteSegment(s);
-            } catch (IOException | RuntimeException e) {
-                failures++;
-                LOG.log(System.Logger.Level.WARNING, "retention could not delete segment " + s.file() + " of camera "
-                        + s.camera() + ": " + e.getMessage() + "; it is retried on the next sweep");
-                return false;
+            pending.add(s);
+            reasons.put(s, reason);
+            if (pending.size() >= MAX_BATCH) {
+                flushDeletes();
             }
-            ledger.removed(s);
-            segments++;
-            bytes += s.bytes();
-            long[] r = auditRanges.computeIfAbsent(s.camera() + "\u0000" + reason,
-                    k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
-            r[0] = Math.min(r[0], s.startMs());
-            r[1] = Math.max(r[1], s.endMs());
-            r[2]++;
-            r[3] += s.bytes();
             return true;
+        }
+
+        void flushDeletes() {
+            if (pending.isEmpty()) {
+                return;
+            }
+            List<SegmentInfo> done;
+            try {
+                done = store.deleteSegments(pending);
+            } catch (IOException | RuntimeException e) {
+                failures += pending.size();
+                LOG.log(System.Logger.Level.WARNING, "retention could not delete " + pending.size() + " segments (first "
+                        + pending.get(0).file() + "): " + e.getMessage() + "; they are retried on the next sweep");
+                pending.clear();
+                reasons.clear();
+                return;
+            }
+            for (SegmentInfo s : done) {
+                ledger.removed(s);
+                segments++;
+                bytes += s.bytes();
+                long[] r = auditRanges.computeIfAbsent(s.camera() + "\u0000" + reasons.get(s),
+                        k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+                r[0] = Math.min(r[0], s.startMs());
+                r[1] = Math.max(r[1], s.endMs());
+                r[2]++;
+                r[3] += s.bytes();
+            }
+            pending.clear();
+            reasons.clear();
         }
 
         void flushAudit() {
