@@ -16,6 +16,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", Logging.KeepAtShutdown.class.getName());
         int code = run(args, System.out, System.err);
         System.out.flush();
         System.exit(code);

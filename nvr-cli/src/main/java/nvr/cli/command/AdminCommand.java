@@ -30,8 +30,14 @@ abstract class AdminCommand implements Callable<Integer> {
 
     static NvrConfig loadConfig(CommandSpec spec) {
         NvrCommand root = (NvrCommand) spec.root().userObject();
+        java.nio.file.Path file = root.config;
+        String home = System.getenv("NVR_HOME");
+        if (!java.nio.file.Files.exists(file) && !file.isAbsolute() && home != null
+                && file.toString().equals(NvrCommand.DEFAULT_CONFIG)) {
+            file = java.nio.file.Path.of(home).resolve(file); // bin/nvr run from another folder: the checkout's config
+        }
         try {
-            return ConfigLoader.load(root.config);
+            return ConfigLoader.load(file);
         } catch (ConfigException e) {
             throw CliException.usage(e.getMessage());
         }

@@ -13,6 +13,8 @@ import picocli.CommandLine.ScopeType;
         footer = {"", "Times: ISO-8601 with offset (2026-11-21T08:00:00+08:00), epoch ms, now or now-10m.",
                 "Exit codes: 0 ok, 1 failed, 2 bad usage or input."})
 public final class NvrCommand implements Runnable {
+    static final String DEFAULT_CONFIG = "config/nvr.yaml";
+
     @Option(names = "--config", paramLabel = "FILE", scope = ScopeType.INHERIT, defaultValue = "config/nvr.yaml",
             description = "config file (default: ${DEFAULT-VALUE})")
     Path config;

@@ -34,6 +34,8 @@ public final class ConfigLoader {
     private static final Pattern CAMERA_ID = Pattern.compile("[0-9A-Za-z_-]{1,64}");
     private static final Pattern NAME = Pattern.compile("[0-9A-Za-z_-]{1,32}");
     private static final Pattern HOST = Pattern.compile("[0-9A-Za-z.:\\-]{1,253}");
+    private static final Pattern IP = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*");
+    private static final Pattern IP_OR_AUTO = Pattern.compile("auto|" + IP.pattern());
     private static final Pattern PORT_RANGE = Pattern.compile("([0-9]{1,5})-([0-9]{1,5})");
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:]+]|[0-9A-Za-z.\\-]+):([0-9]{1,5})");
     private static final Pattern ANY_TEXT = Pattern.compile("[^\\x00-\\x1f\\x7f]{1,200}");
@@ -133,10 +135,9 @@ public final class ConfigLoader {
         NvrConfig.Sip sip = new NvrConfig.Sip(
                 si.string("id", "34020000002000000001", GB_ID, "a quoted 20-digit GB/T 28181 id"),
                 si.string("domain", "3402000000", DOMAIN, "a quoted 10-digit GB/T 28181 domain"),
-                si.string("host", "0.0.0.0", HOST, "an IP address to bind, e.g. 0.0.0.0"),
                 (int) si.integer("port", 5060L, 1, 65535),
                 si.string("password", "changeme", PASSWORD, "1-128 printable characters"),
-                si.string("media-ip", "auto", HOST, "auto or the IP address cameras send media to"),
+                si.string("advertise-ip", "auto", IP_OR_AUTO, "auto or this host's IP address that cameras and platforms reach"),
                 si.choice("invite-transport", "udp", "udp", "tcp-passive", "tcp-active"),
                 (int) si.integer("keepalive-seconds", 60L, 5, 3600));
         si.rejectUnknown();
@@ -151,7 +152,10 @@ public final class ConfigLoader {
             throw new ConfigException("media.port-range", "media.port-range: " + YamlSection.quote(range)
                     + " is not allowed; allowed: \"LOW-HIGH\" with 1024 <= LOW <= HIGH <= 65535");
         }
-        NvrConfig.Media media = new NvrConfig.Media(lo, hi, (int) me.integer("stall-seconds", 5L, 1, 600));
+        NvrConfig.Media media = new NvrConfig.Media(lo, hi,
+                me.string("bind", "0.0.0.0", IP, "an IP address of this host, or 0.0.0.0 for all"),
+                (int) me.integer("stall-ms", 3000L, 500, 4500),
+                (int) me.integer("offline-seconds", 60L, 5, 3600));
         me.rejectUnknown();
 
         YamlSection ad = top.section("admin");
@@ -259,7 +263,6 @@ public final class ConfigLoader {
                     u.string("host", null, HOST, "the platform's IP address or host name"),
                     (int) u.integer("port", 5060L, 1, 65535),
                     u.string("password", null, PASSWORD, "1-128 printable characters"),
-                    u.choice("transport", "udp", "udp", "tcp"),
                     (int) u.integer("register-seconds", 3600L, 60, 86_400),
                     (int) u.integer("keepalive-seconds", 60L, 5, 3600)));
             u.rejectUnknown();

@@ -15,11 +15,12 @@ public record NvrConfig(Path file, Storage storage, Sip sip, Media media, Admin 
                           long writerQueueBytes) {
     }
 
-    public record Sip(String id, String domain, String host, int port, String password, String mediaIp,
+    /** @param advertiseIp address put in Via/Contact/SDP; "auto" picks this host's first non-loopback IPv4 */
+    public record Sip(String id, String domain, int port, String password, String advertiseIp,
                       String inviteTransport, int keepaliveSeconds) {
     }
 
-    public record Media(int portMin, int portMax, int stallSeconds) {
+    public record Media(int portMin, int portMax, String bind, int stallMs, int offlineSeconds) {
     }
 
     public record Admin(String host, int port) {
@@ -41,8 +42,8 @@ public record NvrConfig(Path file, Storage storage, Sip sip, Media media, Admin 
     public record Device(String id, String password, String tier) {
     }
 
-    public record Upstream(String id, String domain, String host, int port, String password, String transport,
-                           int registerSeconds, int keepaliveSeconds) {
+    public record Upstream(String id, String domain, String host, int port, String password, int registerSeconds,
+                           int keepaliveSeconds) {
     }
 
     public record Log(String level) {

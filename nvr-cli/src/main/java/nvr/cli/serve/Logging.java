@@ -19,6 +19,18 @@ public final class Logging {
     private Logging() {
     }
 
+    /**
+     * Keeps handlers through JVM shutdown: the JDK's LogManager resets (drops) every handler in its own
+     * shutdown hook, which would silence what the store logs while it flushes on SIGTERM.
+     * Installed by {@code Main} through {@code java.util.logging.manager} before any logger exists.
+     */
+    public static final class KeepAtShutdown extends java.util.logging.LogManager {
+        @Override
+        public void reset() {
+            // no-op: configure() replaces handlers itself
+        }
+    }
+
     /** Admin commands: only warnings, so a failed command prints nothing but its one error line. */
     public static void configureQuiet() {
         configure(Level.WARNING);
