@@ -5,6 +5,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.DatagramChannelConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,7 @@ import nvr.storage.Store;
 public final class RtpReceivers implements MediaReceivers {
     private static final System.Logger LOG = System.getLogger(RtpReceivers.class.getName());
     private static final int UDP_READ_BYTES = 8192; // largest datagram read whole; cameras stay under the 1500 MTU
+    private static final int UDP_BATCH = 8;
     private static final int BIND_ATTEMPTS = 32;
 
     private final ReceiverConfig config;
@@ -198,8 +200,13 @@ public final class RtpReceivers implements MediaReceivers {
     private Channel bindUdp(UdpPort udp, int port) throws IOException {
         Bootstrap b = new Bootstrap().group(udp.loop).channel(transports.datagram())
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_BYTES))
                 .handler(udp);
+        if (transports.epoll()) { // recvmmsg: up to UDP_BATCH datagrams per system call, each a slice of one buffer
+            b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_READ_BYTES)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_BYTES * UDP_BATCH));
+        } else {
+            b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_BYTES));
+        }
         Channel ch;
         try {
             ch = b.bind(new InetSocketAddress(config.bindAddress(), port)).syncUninterruptibly().channel();

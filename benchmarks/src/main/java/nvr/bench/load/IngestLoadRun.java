@@ -1,0 +1,147 @@
+package nvr.bench.load;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs the ingest load test end to end, each side in its own JVM: for every N, first the raw-socket baseline
+ * ({@code RawReceiver}) and then the NVR ({@code IngestServer}: RtpReceivers + Store) receive the same
+ * {@code LoadGenerator} traffic. CPU comes from /proc/PID/stat (utime+stime) over the steady window after a
+ * warm-up, RSS from /proc/PID/status, heap from the NVR after a GC. Prints a Markdown table.
+ *
+ * <pre>java -cp benchmarks.jar nvr.bench.load.IngestLoadRun --cameras 16,64,256 --seconds 40 --warmup 10</pre>
+ */
+public final class IngestLoadRun {
+    private static final double CLK_TCK = 100.0; // USER_HZ on Linux
+
+    record Sample(String mode, int cameras, double serverCpuPct, double genCpuPct, long rssBytes, long heapBytes,
+                  long framesSent, long framesStored, long framesOnDisk, long packetsSent, long packetsReceived,
+                  long packetsLost, long droppedBroken, long droppedOverload) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String[] ns = Args.arg(args, "--cameras", "16,64,256").split(",");
+        int seconds = Args.intArg(args, "--seconds", 40);
+        int warmup = Args.intArg(args, "--warmup", 10);
+        int port = Args.intArg(args, "--port", 31000);
+        String xmx = Args.arg(args, "--xmx", "2g");
+        Path data = Path.of(Args.arg(args, "--data", System.getProperty("java.io.tmpdir") + "/nvr-load-data"));
+        String modes = Args.arg(args, "--modes", "raw,nvr");
+        List<Sample> all = new ArrayList<>();
+        for (String n : ns) {
+            int cameras = Integer.parseInt(n.trim());
+            for (String mode : modes.split(",")) {
+                Sample s = run(mode, cameras, seconds, warmup, port, xmx, data);
+                all.add(s);
+                System.err.println(s);
+            }
+        }
+        System.out.println("| N | receiver | CPU % of a core (total) | per camera | generator CPU % | RSS MiB (per cam) "
+                + "| heap MiB after GC (per cam) | frames sent | frames stored (on disk) | packets sent / received | lost pkts | dropped broken / overload |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Sample s : all) {
+            System.out.printf("| %d | %s | %.1f | %.3f | %.1f | %.0f (%.2f) | %s | %s | %s | %d / %d | %d | %s |%n",
+                    s.cameras, s.mode, s.serverCpuPct, s.serverCpuPct / s.cameras, s.genCpuPct,
+                    s.rssBytes / 1048576.0, s.rssBytes / 1048576.0 / s.cameras,
+                    s.heapBytes < 0 ? "-" : String.format("%.0f (%.2f)", s.heapBytes / 1048576.0, s.heapBytes / 1048576.0 / s.cameras),
+                    s.framesSent, s.framesStored < 0 ? "-" : s.framesStored + " (" + s.framesOnDisk + ")",
+                    s.packetsSent, s.packetsReceived, s.packetsLost,
+                    s.droppedBroken < 0 ? "-" : s.droppedBroken + " / " + s.droppedOverload);
+        }
+    }
+
+    private static Sample run(String mode, int cameras, int seconds, int warmup, int port, String xmx, Path data)
+            throws Exception {
+        deleteTree(data);
+        String cp = System.getProperty("java.class.path");
+        String main = mode.equals("raw") ? "nvr.bench.ingest.RawReceiver" : "nvr.bench.ingest.IngestServer";
+        Process server = new ProcessBuilder("java", "-Xmx" + xmx, "-cp", cp, main, "--cameras", Integer.toString(cameras),
+                "--port", Integer.toString(port), "--data", data.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        BufferedReader sout = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+        Writer sin = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
+        expectReady(sout);
+        Process gen = new ProcessBuilder("java", "-Xmx1g", "-cp", cp, "nvr.bench.load.LoadGenerator", "--cameras",
+                Integer.toString(cameras), "--port", Integer.toString(port), "--seconds", Integer.toString(seconds))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Thread.sleep(warmup * 1000L);
+        long t1 = System.nanoTime();
+        long s1 = cpuTicks(server.pid());
+        long g1 = cpuTicks(gen.pid());
+        Thread.sleep((seconds - warmup - 2) * 1000L);
+        long t2 = System.nanoTime();
+        long s2 = cpuTicks(server.pid());
+        long g2 = cpuTicks(gen.pid());
+        long rss = rss(server.pid());
+        String genOut = new String(gen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        gen.waitFor(60, TimeUnit.SECONDS);
+        Thread.sleep(2000); // let the receiver drain
+        double secs = (t2 - t1) / 1e9;
+        String stats = command(sin, sout, "stats");
+        String fin = command(sin, sout, "stop");
+        server.waitFor(120, TimeUnit.SECONDS);
+        return new Sample(mode, cameras, (s2 - s1) / CLK_TCK / secs * 100, (g2 - g1) / CLK_TCK / secs * 100, rss,
+                num(stats, "heapAfterGc"), num(genOut, "framesSent"), num(fin, "framesStored"), num(fin, "framesOnDisk"),
+                num(genOut, "packetsSent"), num(fin, "packets"), num(fin, "packetsLost"), num(fin, "framesDroppedBroken"),
+                num(fin, "framesDroppedOverload"));
+    }
+
+    private static void expectReady(BufferedReader r) throws IOException {
+        String line = r.readLine();
+        if (line == null || !line.contains("ready")) {
+            throw new IOException("receiver did not start: " + line);
+        }
+    }
+
+    private static String command(Writer w, BufferedReader r, String cmd) throws IOException {
+        w.write(cmd + "\n");
+        w.flush();
+        String line = r.readLine();
+        return line == null ? "" : line;
+    }
+
+    private static long num(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\":(-?\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** utime + stime of a process in clock ticks (fields 14 and 15 of /proc/PID/stat). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    static long rss(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
