@@ -40,6 +40,11 @@ public final class Device {
         return transport;
     }
 
+    /** Call-ID of the device's current registration (a new one means the device restarted). */
+    public String registerCallId() {
+        return registerCallId;
+    }
+
     public boolean online() {
         return online;
     }

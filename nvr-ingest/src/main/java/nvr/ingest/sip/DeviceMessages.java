@@ -62,7 +62,8 @@ final class DeviceMessages {
         if (!d.online()) {
             // A keepalive after we timed the device out, while its registration is still valid: back online.
             if (nowMs < d.expiresAtMs()) {
-                registry.register(deviceId, d.contact(), d.link(), d.transport(), null, (int) ((d.expiresAtMs() - nowMs) / 1000), nowMs);
+                registry.register(deviceId, d.contact(), d.link(), d.transport(), d.registerCallId(),
+                        (int) ((d.expiresAtMs() - nowMs) / 1000), nowMs);
                 queryCatalog(d);
             } else {
                 return req.createResponse(404, "Registration expired", SipIds.tag());

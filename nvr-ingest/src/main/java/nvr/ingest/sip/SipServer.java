@@ -73,6 +73,7 @@ public final class SipServer implements AutoCloseable {
                     plan.deviceGone(device.id()); // a restarted device lost its streams; set them up again
                     deviceMessages.queryCatalog(device);
                     deviceMessages.queryDeviceInfo(device);
+                    deviceMessages.queryDeviceStatus(device);
                 }
             }
 
