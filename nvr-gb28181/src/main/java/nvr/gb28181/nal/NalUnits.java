@@ -1,5 +1,8 @@
 package nvr.gb28181.nal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import nvr.gb28181.media.Codec;
 
 /**
@@ -7,6 +10,8 @@ import nvr.gb28181.media.Codec;
  * start a new access unit, which make an access unit a keyframe. Pure functions over byte arrays.
  */
 public final class NalUnits {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private NalUnits() {
     }
 
@@ -29,9 +34,18 @@ public final class NalUnits {
      * or -1. The returned index points at the first zero (a 4-byte start code's leading zero is at index-1).
      */
     public static int findStartCode(byte[] a, int from, int to) {
-        int i = from;
+        int i = Math.max(from, 0);
         int last = to - 3;
         while (i <= last) {
+            // 8 bytes without a zero byte cannot hold a start code's 00 00, nor begin one: skip them
+            // (SWAR zero-byte test; entropy-coded slice data has a zero in ~3% of 8-byte words)
+            if (i + 8 <= to) {
+                long v = (long) LONGS.get(a, i);
+                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) == 0) {
+                    i += 8;
+                    continue;
+                }
+            }
             // step by 3 when a[i+2] > 1: no start code can straddle it (the usual Annex-B fast scan)
             byte c = a[i + 2];
             if (c == 0) {

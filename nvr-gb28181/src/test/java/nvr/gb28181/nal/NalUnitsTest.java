@@ -30,6 +30,28 @@ class NalUnitsTest {
         assertEquals(2, NalUnits.findStartCode(hex("ff00000001"), 0, 5));
     }
 
+    @Test
+    void wordAtATimeSearchAgreesWithANaiveOne() {
+        java.util.Random r = new java.util.Random(1);
+        for (int t = 0; t < 20_000; t++) {
+            byte[] a = new byte[r.nextInt(64)];
+            for (int i = 0; i < a.length; i++) {
+                int k = r.nextInt(10);
+                a[i] = (byte) (k < 4 ? 0 : k < 6 ? 1 : r.nextInt(256));
+            }
+            int from = a.length == 0 ? 0 : r.nextInt(a.length);
+            int to = from + (a.length == from ? 0 : r.nextInt(a.length - from + 1));
+            int naive = -1;
+            for (int i = from; i + 3 <= to; i++) {
+                if (a[i] == 0 && a[i + 1] == 0 && a[i + 2] == 1) {
+                    naive = i;
+                    break;
+                }
+            }
+            assertEquals(naive, NalUnits.findStartCode(a, from, to), () -> "in " + toHex(a, 0, a.length));
+        }
+    }
+
     static String toHex(byte[] a, int s, int e) {
         StringBuilder b = new StringBuilder();
         for (int i = s; i < e; i++) {
