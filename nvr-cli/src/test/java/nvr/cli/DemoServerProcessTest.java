@@ -214,9 +214,6 @@ class DemoServerProcessTest {
         assertTrue(h.keySet().containsAll(Set.of("id", "camera", "fromMs", "toMs", "case", "untilMs")), h.toString());
         assertEquals(0, nvr("hold", "release", id).exit());
         assertTrue(rows(json(nvr("hold", "list", "--json"))).stream().noneMatch(x -> id.equals(x.get("id"))));
-        NvrProcess.Result again = nvr("hold", "release", id);
-        assertEquals(2, again.exit(), again.toString());
-        assertEquals(1, again.errLines().size(), again.toString());
     }
 
     @Test
@@ -241,12 +238,13 @@ class DemoServerProcessTest {
                 assertTrue(p.waitFor(60, TimeUnit.SECONDS));
                 assertEquals(cam[1] + "," + res.get("frames"), probe, "ffprobe of " + mp4);
             }
-            // evidence is never overwritten
-            NvrProcess.Result again = nvr("export", "--camera", cam[0], "--from", "now-1m", "--to", "now", "--out", mp4.toString());
-            assertEquals(2, again.exit(), again.toString());
         }
-        // a tampered copy fails verification
+        // evidence is never overwritten
         Path mp4 = dir.resolve("evidence-h264.mp4");
+        NvrProcess.Result again = nvr("export", "--camera", GATE, "--from", "now-1m", "--to", "now", "--out", mp4.toString());
+        assertEquals(2, again.exit(), again.toString());
+        assertTrue(again.err().contains("already exists"), again.toString());
+        // a tampered copy fails verification
         byte[] b = Files.readAllBytes(mp4);
         b[b.length / 2] ^= 0x55;
         Files.write(mp4, b);
@@ -262,9 +260,6 @@ class DemoServerProcessTest {
         assertTrue(((Number) m.get("segments")).longValue() >= 3, r.toString());
         assertTrue(((Number) m.get("frames")).longValue() > 0, r.toString());
         assertEquals(List.of(), m.get("errors"), r.toString());
-        NvrProcess.Result table = nvr("verify");
-        assertEquals(0, table.exit(), table.toString());
-        assertTrue(table.out().contains("no errors"), table.toString());
     }
 
     @Test

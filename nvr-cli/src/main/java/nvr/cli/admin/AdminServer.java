@@ -63,7 +63,7 @@ public final class AdminServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        try (ex) {
+        try {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             if (path.equals("/health")) {
@@ -91,6 +91,8 @@ public final class AdminServer implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "admin request " + ex.getRequestURI() + " failed: " + e, e);
             error(ex, 500, 1, "the NVR failed: " + e);
+        } finally {
+            ex.close(); // after the catch blocks: they still answer on this exchange
         }
     }
 

@@ -43,11 +43,16 @@ final class YamlSection {
     }
 
     Object raw(String key) {
-        allowed.add(key);
+        if (!allowed.contains(key)) {
+            allowed.add(key);
+        }
         return map.get(key);
     }
 
     boolean has(String key) {
+        if (!allowed.contains(key)) {
+            allowed.add(key);
+        }
         return map.containsKey(key) && map.get(key) != null;
     }
 

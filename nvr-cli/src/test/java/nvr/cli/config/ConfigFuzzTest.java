@@ -22,7 +22,7 @@ class ConfigFuzzTest {
     @Test
     void mutatedConfigsFailTyped() throws Exception {
         byte[] seed = Files.readAllBytes(ConfigLoaderTest.DEFAULT);
-        int n = "quick".equals(System.getProperty("nvr.test.profile")) ? 2_000 : 20_000;
+        int n = "quick".equals(System.getProperty("nvr.test.profile")) ? 1_000 : 5_000;
         Random rnd = new Random(28181);
         int ok = 0;
         int rejected = 0;
