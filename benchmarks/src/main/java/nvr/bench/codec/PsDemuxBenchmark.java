@@ -17,6 +17,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -45,6 +48,18 @@ public class PsDemuxBenchmark {
     private PsDemuxer demuxer;
     private byte[] scratch;
 
+    private final CpuMeter cpu = new CpuMeter();
+
+    @Setup(Level.Iteration)
+    public void startMeter() {
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportMeter(BenchmarkParams params) {
+        cpu.report(params.getBenchmark().replaceAll(".*\\.", "") + " " + codec);
+    }
+
     @Setup
     public void setup() {
         camera = new SyntheticCamera(codec, 4_000_000, 8, direct);
@@ -63,6 +78,7 @@ public class PsDemuxBenchmark {
 
     @Benchmark
     public void demux(Blackhole bh) throws WireFormatException {
+        cpu.add(camera.psBytes);
         for (int i = 0; i < payloads.length; i++) {
             demuxer.onPayload(payloads[i], timestamps[i], markers[i], bh::consume);
         }
@@ -71,6 +87,7 @@ public class PsDemuxBenchmark {
     /** Baseline: copy every payload byte once (what any demuxer must at least do). */
     @Benchmark
     public void baselineCopy(Blackhole bh) {
+        cpu.add(camera.psBytes);
         for (ByteBuf p : payloads) {
             p.getBytes(p.readerIndex(), scratch, 0, p.readableBytes());
         }
@@ -80,6 +97,7 @@ public class PsDemuxBenchmark {
     /** Baseline: copy plus a plain byte-by-byte look at every byte for {@code 00 00 01} (a naive parser's floor). */
     @Benchmark
     public int baselineCopyAndByteScan() {
+        cpu.add(camera.psBytes);
         int found = 0;
         for (ByteBuf p : payloads) {
             int n = p.readableBytes();
@@ -103,6 +121,7 @@ public class PsDemuxBenchmark {
     /** The start-code search the demuxer uses, alone over the same copied bytes (where demux time goes). */
     @Benchmark
     public int copyAndStartCodeSearch() {
+        cpu.add(camera.psBytes);
         int found = 0;
         for (ByteBuf p : payloads) {
             int n = p.readableBytes();

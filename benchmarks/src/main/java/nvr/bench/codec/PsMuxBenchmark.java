@@ -18,6 +18,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -38,6 +41,19 @@ public class PsMuxBenchmark {
     private PsMuxer muxer;
     private RtpPacketizer packetizer;
     private ByteBuf out;
+    private long frameBytes;
+
+    private final CpuMeter cpu = new CpuMeter();
+
+    @Setup(Level.Iteration)
+    public void startMeter() {
+        cpu.start();
+    }
+
+    @TearDown(Level.Iteration)
+    public void reportMeter(BenchmarkParams params) {
+        cpu.report(params.getBenchmark().replaceAll(".*\\.", "") + " " + codec);
+    }
 
     @Setup
     public void setup() {
@@ -47,6 +63,7 @@ public class PsMuxBenchmark {
         for (AccessUnit f : frames) {
             bytes += f.data().length;
         }
+        frameBytes = bytes;
         muxer = new PsMuxer(codec, null);
         packetizer = new RtpPacketizer(1, 96, 0);
         out = PooledByteBufAllocator.DEFAULT.directBuffer(1 << 20);
@@ -55,6 +72,7 @@ public class PsMuxBenchmark {
 
     @Benchmark
     public void mux(Blackhole bh) {
+        cpu.add(frameBytes);
         for (AccessUnit f : frames) {
             out.clear();
             muxer.mux(f, out);
@@ -64,6 +82,7 @@ public class PsMuxBenchmark {
 
     @Benchmark
     public void muxAndPacketize(Blackhole bh) {
+        cpu.add(frameBytes);
         for (AccessUnit f : frames) {
             out.clear();
             muxer.mux(f, out);
@@ -77,6 +96,7 @@ public class PsMuxBenchmark {
     /** Baseline: copy the frame bytes into the same buffer, nothing else. */
     @Benchmark
     public void baselineCopy(Blackhole bh) {
+        cpu.add(frameBytes);
         for (AccessUnit f : frames) {
             out.clear();
             out.writeBytes(f.data());

@@ -36,15 +36,19 @@ public final class NalUnits {
     public static int findStartCode(byte[] a, int from, int to) {
         int i = Math.max(from, 0);
         int last = to - 3;
+        int lastWord = to - 8;
         while (i <= last) {
             // 8 bytes without a zero byte cannot hold a start code's 00 00, nor begin one: skip them
             // (SWAR zero-byte test; entropy-coded slice data has a zero in ~3% of 8-byte words)
-            if (i + 8 <= to) {
+            while (i <= lastWord) {
                 long v = (long) LONGS.get(a, i);
-                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) == 0) {
-                    i += 8;
-                    continue;
+                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
+                    break;
                 }
+                i += 8;
+            }
+            if (i > last) {
+                break;
             }
             // step by 3 when a[i+2] > 1: no start code can straddle it (the usual Annex-B fast scan)
             byte c = a[i + 2];
