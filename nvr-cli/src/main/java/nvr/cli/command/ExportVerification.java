@@ -31,7 +31,8 @@ final class ExportVerification {
             m.put("message", r.message());
             out.println(Json.write(m));
         } else {
-            out.println((r.ok() ? "OK " : "FAILED ") + file + ": " + r.message());
+            out.println(r.ok() ? "OK " + file + ": SHA-256 " + r.actualSha256() + " matches " + file + ".sha256.json"
+                    : "FAILED " + file + ": " + r.message());
         }
         return r.ok() ? 0 : 1;
     }

@@ -26,6 +26,7 @@ public final class DemoCameras implements AutoCloseable {
 
     private final List<SimulatedCamera> cameras;
     private final ScheduledExecutorService clock;
+    private volatile boolean closing;
 
     private DemoCameras(List<SimulatedCamera> cameras) {
         this.cameras = cameras;
@@ -88,16 +89,23 @@ public final class DemoCameras implements AutoCloseable {
     }
 
     private void tick(SimulatedCamera c) {
+        if (closing) {
+            return;
+        }
         try {
             c.sendFrame(System.currentTimeMillis());
         } catch (IOException | RuntimeException e) {
+            if (closing) {
+                return; // the socket was closed under a frame being sent: expected at shutdown
+            }
             LOG.log(Level.WARNING, "camera=" + c.id() + " demo camera failed to send a frame: " + e);
         }
     }
 
     @Override
     public void close() {
-        clock.shutdownNow();
+        closing = true;
+        clock.shutdown(); // let a frame being encoded finish; interrupting it would close its channel mid-send
         try {
             clock.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
