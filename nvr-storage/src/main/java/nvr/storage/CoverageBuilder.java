@@ -3,37 +3,53 @@ package nvr.storage;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Merges a camera's segments (oldest first) into spans and gaps clipped to a query interval. */
+/**
+ * Merges recorded pieces (segments, or spans already merged within a day), ordered by start, into spans and
+ * gaps. Pieces closer than {@link Store#GAP_MS} join; merging pre-merged day spans gives the same result as
+ * merging their segments, which is what lets closed days be summarized once.
+ */
 final class CoverageBuilder {
+    /** A recorded range [startMs, endMs) holding bytes/frames. */
+    record Piece(long startMs, long endMs, long bytes, long frames) {
+        static Piece of(SegmentIndex.Segment s) {
+            IndexEntry e = s.entry();
+            return new Piece(s.startMs(), e.endMs() + 1, e.bytes(), e.frames());
+        }
+    }
+
     private CoverageBuilder() {
     }
 
-    static Coverage build(String camera, long fromMs, long toMs, List<SegmentIndex.Segment> segments) {
+    /** Merges pieces ordered by start into continuous pieces (unclipped). */
+    static List<Piece> merge(List<Piece> pieces) {
+        List<Piece> out = new ArrayList<>();
+        Piece cur = null;
+        for (Piece p : pieces) {
+            if (cur != null && p.startMs() - cur.endMs() < Store.GAP_MS) {
+                cur = new Piece(cur.startMs(), Math.max(cur.endMs(), p.endMs()), cur.bytes() + p.bytes(),
+                        cur.frames() + p.frames());
+            } else {
+                if (cur != null) {
+                    out.add(cur);
+                }
+                cur = p;
+            }
+        }
+        if (cur != null) {
+            out.add(cur);
+        }
+        return out;
+    }
+
+    static Coverage build(String camera, long fromMs, long toMs, List<Piece> pieces) {
         List<Span> spans = new ArrayList<>();
-        long spanStart = 0;
-        long spanEnd = Long.MIN_VALUE; // exclusive: last frame + 1
-        long bytes = 0;
-        long frames = 0;
-        for (SegmentIndex.Segment s : segments) {
-            IndexEntry e = s.entry();
-            long end = e.endMs() + 1;
-            if (spanEnd != Long.MIN_VALUE && s.startMs() - spanEnd >= Store.GAP_MS) {
-                spans.add(clip(spanStart, spanEnd, bytes, frames, fromMs, toMs));
-                spanEnd = Long.MIN_VALUE;
+        for (Piece p : merge(pieces)) {
+            long start = Math.max(p.startMs(), fromMs);
+            long end = Math.min(p.endMs(), toMs);
+            if (end > start) {
+                spans.add(new Span(start, end, p.bytes(), p.frames()));
             }
-            if (spanEnd == Long.MIN_VALUE) {
-                spanStart = s.startMs();
-                bytes = 0;
-                frames = 0;
-            }
-            spanEnd = Math.max(spanEnd, end);
-            bytes += e.bytes();
-            frames += e.frames();
         }
-        if (spanEnd != Long.MIN_VALUE) {
-            spans.add(clip(spanStart, spanEnd, bytes, frames, fromMs, toMs));
-        }
-        spans.removeIf(sp -> sp.endMs() <= sp.startMs());
         List<Gap> gaps = new ArrayList<>();
         long cursor = fromMs;
         for (Span sp : spans) {
@@ -46,9 +62,5 @@ final class CoverageBuilder {
             gaps.add(new Gap(cursor, toMs));
         }
         return new Coverage(camera, spans, gaps);
-    }
-
-    private static Span clip(long start, long end, long bytes, long frames, long fromMs, long toMs) {
-        return new Span(Math.max(start, fromMs), Math.min(end, toMs), bytes, frames);
     }
 }

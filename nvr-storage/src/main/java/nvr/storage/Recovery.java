@@ -87,6 +87,10 @@ final class Recovery {
                         note(f, 0, "finished an interrupted deletion");
                     }
                     b.deleteSegment(camera, start).deleteMeta(SegmentIndex.openMarker(camera, start));
+                    if (s != null) {
+                        b.addUsage(s.entry().root(), -s.entry().bytes());
+                    }
+                    b.deleteDay(camera, CoverageIndex.dayOf(start));
                 }
                 index.write(b, true);
             }
@@ -101,6 +105,7 @@ final class Recovery {
                 SegmentIndex.Segment s = cs == null ? null : index.get((String) cs[0], (Long) cs[1]);
                 if (s != null) {
                     repairTail(s, b);
+                    b.deleteDay(s.camera(), CoverageIndex.dayOf(s.startMs()));
                 }
                 index.write(b, true);
             }
@@ -126,6 +131,7 @@ final class Recovery {
         } catch (NoSuchFileException e) {
             note(f, 0, "segment file missing; index entry dropped");
             b.deleteSegment(s.camera(), s.startMs());
+            b.addUsage(s.entry().root(), -s.entry().bytes());
             return;
         }
         if (scan.validEnd < size) {
@@ -137,10 +143,12 @@ final class Recovery {
             Files.deleteIfExists(f);
             DataRoot.fsyncDir(f.getParent());
             b.deleteSegment(s.camera(), s.startMs());
+            b.addUsage(s.entry().root(), -s.entry().bytes());
             note(f, 0, "removed segment with no valid frame");
             return;
         }
         b.putSegment(s.camera(), s.startMs(), scan.toEntry(IndexEntry.State.SEALED, s.entry().root()));
+        b.addUsage(s.entry().root(), scan.validEnd - s.entry().bytes());
         note(f, scan.validEnd, "sealed a segment left open by a crash" + (scan.frames > s.entry().frames()
                 ? " (kept " + (scan.frames - s.entry().frames()) + " valid frames written after the last commit)" : ""));
     }
@@ -222,6 +230,8 @@ final class Recovery {
         }
         try (SegmentIndex.Batch b = index.batch()) {
             b.putSegment(camera, start, scan.toEntry(IndexEntry.State.SEALED, root.uuid));
+            b.addUsage(root.uuid, scan.validEnd);
+            b.deleteDay(camera, CoverageIndex.dayOf(start));
             index.write(b, true);
         }
         note(f, scan.validEnd, "indexed segment file that had no index entry (" + scan.frames + " frames"

@@ -47,6 +47,7 @@ final class RootWriter implements Runnable {
     private final StorageMetrics metrics;
     private final Set<String> openSegments;
     private final AuditLog audit;
+    private final CoverageIndex coverage;
     private final long maxSegmentMs;
     private final long maxSegmentBytes;
     private final long hardMaxSegmentBytes;
@@ -60,7 +61,8 @@ final class RootWriter implements Runnable {
     private volatile boolean stopping;
 
     RootWriter(DataRoot root, SegmentIndex index, SegmentFileIo io, StoreConfig config, StorageMetrics metrics,
-               Set<String> openSegments, AuditLog audit) {
+               Set<String> openSegments, AuditLog audit, CoverageIndex coverage) {
+        this.coverage = coverage;
         this.root = root;
         this.index = index;
         this.io = io;
@@ -292,6 +294,7 @@ final class RootWriter implements Runnable {
         try (SegmentIndex.Batch b = index.batch()) {
             for (SegmentWriter s : open) {
                 b.putSegment(s.camera, s.startMs, s.entry(IndexEntry.State.OPEN));
+                b.addUsage(root.uuid, s.syncedBytes() - s.indexedBytes);
                 if (!s.indexed) {
                     b.putMeta(SegmentIndex.openMarker(s.camera, s.startMs), new byte[0]);
                 }
@@ -301,9 +304,11 @@ final class RootWriter implements Runnable {
                     emptySealed.add(s);
                     if (s.indexed) {
                         b.deleteSegment(s.camera, s.startMs);
+                        b.addUsage(root.uuid, -s.indexedBytes);
                     }
                 } else {
                     b.putSegment(s.camera, s.startMs, s.entry(IndexEntry.State.SEALED));
+                    b.addUsage(root.uuid, s.syncedBytes() - s.indexedBytes);
                 }
                 if (s.indexed) {
                     b.deleteMeta(SegmentIndex.openMarker(s.camera, s.startMs));
@@ -325,8 +330,18 @@ final class RootWriter implements Runnable {
             s.indexed = true;
             s.indexStale = false;
         }
+        long wallNow = System.currentTimeMillis();
+        for (SegmentWriter s : open) {
+            lateWrite(s, wallNow);
+        }
         for (SegmentWriter s : sealing) {
-            account(s);
+            lateWrite(s, wallNow);
+            if (s.syncedFrames() == 0) { // removed below, never indexed again
+                root.segmentBytes.addAndGet(-s.indexedBytes);
+                s.indexedBytes = 0;
+            } else {
+                account(s);
+            }
             s.close();
             openSegments.remove(segmentKey(s.camera, s.startMs));
             metrics.openSegments.decrementAndGet();
@@ -341,6 +356,18 @@ final class RootWriter implements Runnable {
             }
         }
         sealing.clear();
+    }
+
+    /** A write into a day that coverage may have summarized already (clock jumped back): drop the summary. */
+    private void lateWrite(SegmentWriter s, long nowMs) {
+        if (coverage.isClosed(CoverageIndex.dayOf(s.startMs), nowMs)) {
+            try {
+                coverage.invalidate(s.camera, s.startMs);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not drop the coverage summary of " + s.camera
+                        + " for the day of " + s.startMs + ": " + e.getMessage());
+            }
+        }
     }
 
     private void account(SegmentWriter s) {

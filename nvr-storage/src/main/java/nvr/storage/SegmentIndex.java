@@ -45,43 +45,51 @@ final class SegmentIndex implements AutoCloseable {
     private final List<ColumnFamilyHandle> handles;
     private final ColumnFamilyHandle segments;
     private final ColumnFamilyHandle meta;
+    private final ColumnFamilyHandle days;
+    private final ColumnFamilyOptions metaOptions;
     private final Map<String, ColumnFamilyHandle> tables = new HashMap<>();
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions noSyncWrite = new WriteOptions();
 
     private SegmentIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
-                         List<ColumnFamilyHandle> handles) {
+                         ColumnFamilyOptions metaOptions, List<ColumnFamilyHandle> handles) {
         this.db = db;
         this.dbOptions = dbOptions;
         this.cfOptions = cfOptions;
+        this.metaOptions = metaOptions;
         this.handles = handles;
         this.segments = handles.get(1);
         this.meta = handles.get(2);
         for (int i = 0; i < TABLES.size(); i++) {
             tables.put(TABLES.get(i), handles.get(3 + i));
         }
+        this.days = handles.get(3 + TABLES.size());
     }
 
     static SegmentIndex open(Path dir) throws IOException {
         RocksDB.loadLibrary();
         Files.createDirectories(dir);
         ColumnFamilyOptions cfo = new ColumnFamilyOptions();
+        // meta holds per-root usage counters updated by merge (8-byte little-endian add) in commit batches
+        ColumnFamilyOptions mo = new ColumnFamilyOptions().setMergeOperator(new org.rocksdb.UInt64AddOperator());
         DBOptions dbo = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
                 .setKeepLogFileNum(5).setMaxTotalWalSize(64L << 20);
         List<ColumnFamilyDescriptor> cfs = new ArrayList<>();
         cfs.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfo));
         cfs.add(new ColumnFamilyDescriptor(bytes("segments"), cfo));
-        cfs.add(new ColumnFamilyDescriptor(bytes("meta"), cfo));
+        cfs.add(new ColumnFamilyDescriptor(bytes("meta"), mo));
         for (String t : TABLES) {
             cfs.add(new ColumnFamilyDescriptor(bytes(t), cfo));
         }
+        cfs.add(new ColumnFamilyDescriptor(bytes("days"), cfo));
         List<ColumnFamilyHandle> handles = new ArrayList<>();
         try {
             RocksDB db = RocksDB.open(dbo, dir.toString(), cfs, handles);
-            return new SegmentIndex(db, dbo, cfo, handles);
+            return new SegmentIndex(db, dbo, cfo, mo, handles);
         } catch (RocksDBException e) {
             dbo.close();
             cfo.close();
+            mo.close();
             throw new IOException("cannot open the index at " + dir + ": " + e.getMessage()
                     + " (is another nvr using this data root?)", e);
         }
@@ -127,6 +135,16 @@ final class SegmentIndex implements AutoCloseable {
         try {
             String camera = new String(k, 0, k.length - 9, StandardCharsets.UTF_8);
             return new Segment(camera, ByteBuffer.wrap(k, k.length - 8, 8).getLong(), IndexEntry.decode(v, withKeyframes));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** Decodes an entry whose key is known to belong to camera (no string decoding per entry). */
+    private static Segment decodeOf(String camera, byte[] k, byte[] v, boolean withKeyframes) {
+        try {
+            long start = ByteBuffer.wrap(k, k.length - 8, 8).getLong();
+            return new Segment(camera, start, IndexEntry.decode(v, withKeyframes));
         } catch (IllegalArgumentException e) {
             return null;
         }
@@ -186,7 +204,7 @@ final class SegmentIndex implements AutoCloseable {
         try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekForPrev(key(camera, fromMs));
             if (it.isValid() && hasPrefix(it.key(), p)) {
-                Segment s = decode(it.key(), it.value(), withKeyframes);
+                Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
                 if (s != null && s.entry().endMs() >= fromMs && s.entry().state() != IndexEntry.State.GARBAGE) {
                     if (!action.test(s)) {
                         return;
@@ -197,7 +215,7 @@ final class SegmentIndex implements AutoCloseable {
                 it.seek(key(camera, Math.max(0, fromMs)));
             }
             for (; it.isValid() && hasPrefix(it.key(), p); it.next()) {
-                Segment s = decode(it.key(), it.value(), withKeyframes);
+                Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
                 if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
                     continue;
                 }
@@ -288,6 +306,37 @@ final class SegmentIndex implements AutoCloseable {
             return this;
         }
 
+        /** Adds delta (may be negative) to a root's usage counter, atomically with the rest of the batch. */
+        Batch addUsage(java.util.UUID root, long delta) throws IOException {
+            if (delta != 0) {
+                try {
+                    batch.merge(meta, bytes("usage|" + root),
+                            ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(delta).array());
+                } catch (RocksDBException ex) {
+                    throw new IOException(ex);
+                }
+            }
+            return this;
+        }
+
+        Batch putDay(String camera, long dayStart, byte[] summary) throws IOException {
+            try {
+                batch.put(days, key(camera, dayStart), summary);
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
+        Batch deleteDay(String camera, long dayStart) throws IOException {
+            try {
+                batch.delete(days, key(camera, dayStart));
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
+        }
+
         int count() {
             return batch.count();
         }
@@ -335,6 +384,38 @@ final class SegmentIndex implements AutoCloseable {
             return db.get(meta, bytes(k));
         } catch (RocksDBException e) {
             throw new IOException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A root's usage counter, or -1 when it was never written. */
+    long usage(java.util.UUID root) throws IOException {
+        byte[] v = metaGet("usage|" + root);
+        return v == null || v.length != 8 ? -1 : ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    }
+
+    /** Cached coverage summary of camera's day starting at dayStart, or null. */
+    byte[] day(String camera, long dayStart) throws IOException {
+        try (Guard g = open()) {
+            return db.get(days, key(camera, dayStart));
+        } catch (RocksDBException e) {
+            throw new IOException("index read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Calls action for camera's live segments with fromStart <= start < toStart, oldest first. */
+    void scanStarting(String camera, long fromStart, long toStart, boolean withKeyframes,
+                      java.util.function.Predicate<Segment> action) {
+        byte[] p = prefix(camera);
+        try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
+            for (it.seek(key(camera, Math.max(0, fromStart))); it.isValid() && hasPrefix(it.key(), p); it.next()) {
+                Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
+                if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
+                    continue;
+                }
+                if (s.startMs() >= toStart || !action.test(s)) {
+                    return;
+                }
+            }
         }
     }
 
@@ -438,5 +519,6 @@ final class SegmentIndex implements AutoCloseable {
         noSyncWrite.close();
         dbOptions.close();
         cfOptions.close();
+        metaOptions.close();
     }
 }

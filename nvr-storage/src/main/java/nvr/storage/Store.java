@@ -35,6 +35,7 @@ public final class Store implements AutoCloseable {
     private final List<DataRoot> roots;
     private final Map<UUID, DataRoot> rootsById = new HashMap<>();
     private final SegmentIndex index;
+    private final CoverageIndex coverageIndex;
     private final AuditLog auditLog;
     private final List<RootWriter> rootWriters = new ArrayList<>();
     private final Map<String, QueuedCameraWriter> writers = new ConcurrentHashMap<>();
@@ -51,22 +52,47 @@ public final class Store implements AutoCloseable {
         this.roots = roots;
         this.index = index;
         this.auditLog = auditLog;
+        this.coverageIndex = new CoverageIndex(index, config.segmentMaxSeconds() * 1000L);
         for (DataRoot r : roots) {
             rootsById.put(r.uuid, r);
         }
         checkRootIdentity();
         this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
-        index.forEach(s -> {
-            DataRoot r = rootsById.get(s.entry().root());
-            if (r != null) {
-                r.segmentBytes.addAndGet(s.entry().bytes());
-            }
-        });
+        loadUsage();
         for (int i = 0; i < roots.size(); i++) {
             rootWriters.add(new RootWriter(roots.get(i), index, io, config, metrics, openSegments,
-                    i == 0 ? auditLog : null));
+                    i == 0 ? auditLog : null, coverageIndex));
         }
         rootWriters.forEach(RootWriter::start);
+    }
+
+    /**
+     * Per-root usage comes from counters kept in the index (updated in the same batches as the entries), so
+     * opening a store never scans every entry; a root without a counter is counted once and gets one.
+     */
+    private void loadUsage() throws IOException {
+        boolean missing = false;
+        for (DataRoot r : roots) {
+            long u = index.usage(r.uuid);
+            missing |= u < 0;
+            r.segmentBytes.set(Math.max(0, u));
+        }
+        if (!missing) {
+            return;
+        }
+        Map<UUID, long[]> sums = new HashMap<>();
+        index.forEach(s -> sums.computeIfAbsent(s.entry().root(), k -> new long[1])[0] += s.entry().bytes());
+        try (SegmentIndex.Batch b = index.batch()) {
+            for (DataRoot r : roots) {
+                if (index.usage(r.uuid) < 0) {
+                    long sum = sums.getOrDefault(r.uuid, new long[1])[0];
+                    b.putMeta("usage|" + r.uuid, java.nio.ByteBuffer.allocate(8)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(sum).array());
+                    r.segmentBytes.set(sum);
+                }
+            }
+            index.write(b, true);
+        }
     }
 
     public static Store open(StoreConfig config, MeterRegistry meters) throws IOException {
@@ -237,13 +263,11 @@ public final class Store implements AutoCloseable {
      */
     public Coverage coverage(String cameraId, long fromMs, long toMs) {
         ensureOpenUnchecked();
-        return CoverageBuilder.build(cameraId, fromMs, toMs, segmentsIn(cameraId, fromMs, toMs));
-    }
-
-    private List<SegmentIndex.Segment> segmentsIn(String cameraId, long fromMs, long toMs) {
-        List<SegmentIndex.Segment> out = new ArrayList<>();
-        index.scan(cameraId, fromMs, toMs, false, s -> out.add(s));
-        return out;
+        try {
+            return coverageIndex.coverage(cameraId, fromMs, toMs);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("coverage query failed: " + e.getMessage(), e);
+        }
     }
 
     /** Segments overlapping [fromMs, toMs), oldest first. */
@@ -315,8 +339,10 @@ public final class Store implements AutoCloseable {
             b.deleteSegment(camera, start);
             b.deleteMeta(SegmentIndex.garbageMarker(camera, start));
             b.deleteMeta(SegmentIndex.openMarker(camera, start));
+            b.addUsage(s.entry().root(), -s.entry().bytes());
             index.write(b, true);
         }
+        coverageIndex.invalidate(camera, start);
         if (root != null) {
             root.segmentBytes.addAndGet(-s.entry().bytes());
         }

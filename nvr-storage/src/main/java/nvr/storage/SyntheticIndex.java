@@ -57,6 +57,10 @@ public final class SyntheticIndex {
                 index.writeUnlogged(b);
                 b.close();
             }
+            try (SegmentIndex.Batch b = index.batch()) {
+                b.addUsage(uuid, cameras * days * perDay * (bytes + SegmentReader.FILE_HEADER_BYTES));
+                index.write(b, true);
+            }
             index.flushAndCompact();
         }
     }
