@@ -10,18 +10,27 @@ package nvr.playback;
  * @param stallTimeoutMs a TCP receiver that keeps its window closed this long is dropped
  * @param connectTimeoutMs TCP connect (active) / accept (passive) limit
  * @param maxSessions further INVITEs get 486 Busy Here
+ * @param sendBufferBytes bytes a Playback may queue in Netty before it waits for the receiver (a Download
+ *     gets four times as much)
  */
 public record PlaybackConfig(String mediaAddress, int ioThreads, int diskThreads, long maxQueuedBytes,
-                             long stallTimeoutMs, long connectTimeoutMs, int maxSessions) {
+                             long stallTimeoutMs, long connectTimeoutMs, int maxSessions, int sendBufferBytes) {
     public static PlaybackConfig defaults(String mediaAddress) {
-        return new PlaybackConfig(mediaAddress, 2, 4, 1L << 20, 10_000, 10_000, 256);
+        return new PlaybackConfig(mediaAddress, 2, 4, 1L << 20, 10_000, 10_000, 256, 1 << 20);
     }
 
     public PlaybackConfig withStallTimeoutMs(long ms) {
-        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, ms, connectTimeoutMs, maxSessions);
+        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, ms, connectTimeoutMs, maxSessions,
+            sendBufferBytes);
     }
 
     public PlaybackConfig withConnectTimeoutMs(long ms) {
-        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, stallTimeoutMs, ms, maxSessions);
+        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, stallTimeoutMs, ms, maxSessions,
+            sendBufferBytes);
+    }
+
+    public PlaybackConfig withSendBufferBytes(int bytes) {
+        return new PlaybackConfig(mediaAddress, ioThreads, diskThreads, maxQueuedBytes, stallTimeoutMs, connectTimeoutMs,
+            maxSessions, bytes);
     }
 }

@@ -75,6 +75,16 @@ public final class PlaybackMetrics {
         lateFrames.increment();
     }
 
+    /** The sender had a frame due but waited: for the disk read-ahead ("disk") or a full TCP window ("receiver"). */
+    public void waited(String on) {
+        registry.counter("nvr.playback.waits", "on", on).increment();
+    }
+
+    public double waits(String on) {
+        Counter c = registry.find("nvr.playback.waits").tag("on", on).counter();
+        return c == null ? 0 : c.count();
+    }
+
     public void error(String reason) {
         registry.counter("nvr.playback.errors", "reason", reason).increment();
     }

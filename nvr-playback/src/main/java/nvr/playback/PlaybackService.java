@@ -157,8 +157,10 @@ public final class PlaybackService implements AutoCloseable {
         return answer;
     }
 
-    private void configure(Channel ch) {
-        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(256 << 10, 1 << 20));
+    /** Send-buffer bounds: a download keeps more in flight to ride out thread hand-off latency. */
+    private void configure(Channel ch, PlaybackRequest req) {
+        int high = config.sendBufferBytes() * (req.kind() == PlaybackRequest.Kind.DOWNLOAD ? 4 : 1);
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 4, high));
     }
 
     private MediaAnswer openUdp(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
@@ -167,7 +169,7 @@ public final class PlaybackService implements AutoCloseable {
         jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
         int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
         NioDatagramChannel ch = new NioDatagramChannel(jdk);
-        configure(ch);
+        configure(ch, req);
         group.register(ch).addListener(reg -> {
             if (!reg.isSuccess()) {
                 session.endBeforeAttach(EndReason.RECEIVER_GONE);
@@ -190,7 +192,7 @@ public final class PlaybackService implements AutoCloseable {
         jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
         int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
         NioSocketChannel ch = new NioSocketChannel(jdk);
-        configure(ch);
+        configure(ch, req);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs());
         ch.config().setTcpNoDelay(true);
         group.register(ch).addListener(reg -> {
@@ -227,7 +229,7 @@ public final class PlaybackService implements AutoCloseable {
                     return;
                 }
                 accepted = true;
-                configure(child);
+                configure(child, req);
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
                 child.pipeline().addLast(new ChannelInitializer<Channel>() {
                     @Override

@@ -25,8 +25,8 @@ class PlaybackFailureTest {
     static final String BIG = "34020000001320000022";
     static final long BASE_S = 1_763_700_000L;
     static final long T0 = BASE_S * 1000;
-    /** The clip recorded back to back this many times for BIG: ~7 MB, more than socket buffers hold. */
-    static final int BIG_REPEATS = 30;
+    /** The clip recorded back to back this many times for BIG: ~9 MB, more than socket buffers hold. */
+    static final int BIG_REPEATS = 40;
 
     @TempDir
     static Path dir;
@@ -43,7 +43,8 @@ class PlaybackFailureTest {
         for (int i = 0; i < BIG_REPEATS; i++) {
             Footage.record(store, BIG, clip, T0 + i * clip.size() * Footage.FRAME_MS);
         }
-        PlaybackConfig cfg = PlaybackConfig.defaults("127.0.0.1").withStallTimeoutMs(1000).withConnectTimeoutMs(1000);
+        PlaybackConfig cfg = PlaybackConfig.defaults("127.0.0.1").withStallTimeoutMs(1000).withConnectTimeoutMs(1000)
+            .withSendBufferBytes(256 << 10);
         service = new PlaybackService(store, cfg, new SimpleMeterRegistry());
         handler = new PlaybackSipHandler(service, SipText.NVR);
     }

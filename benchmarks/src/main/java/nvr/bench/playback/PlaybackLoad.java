@@ -48,11 +48,12 @@ public final class PlaybackLoad {
         List<Integer> counts = List.of(64);
         int seconds = 20;
         int downloadRepeats = 3;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--sessions" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--download-repeats" -> downloadRepeats = Integer.parseInt(args[i + 1]);
+                case "--no-sessions" -> counts = List.of();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -90,7 +91,7 @@ public final class PlaybackLoad {
             sessions(service, handler, n, seconds, t0, footageMs);
         }
         for (int r = 0; r < downloadRepeats; r++) {
-            download(store, handler, t0, footageMs);
+            download(store, service, handler, t0, footageMs);
         }
         service.close();
         store.close();
@@ -197,7 +198,9 @@ public final class PlaybackLoad {
 
     private static final boolean[] volatile_stop = new boolean[1];
 
-    static void download(Store store, PlaybackSipHandler handler, long t0, long footageMs) throws Exception {
+    static void download(Store store, PlaybackService service, PlaybackSipHandler handler, long t0, long footageMs) throws Exception {
+        double disk0 = service.metrics().waits("disk");
+        double rx0 = service.metrics().waits("receiver");
         String cam = camera(0);
         List<SegmentInfo> segs = store.segments(cam, t0, t0 + footageMs);
         long fileBytes = 0;
@@ -216,6 +219,15 @@ public final class PlaybackLoad {
             }
         }
         double rawS = (System.nanoTime() - r0) / 1e9;
+        long c0 = System.nanoTime();
+        long cursorBytes = 0;
+        try (var cur = store.openCursor(cam, t0, t0 + footageMs)) {
+            for (var f = cur.next(); f != null; f = cur.next()) {
+                cursorBytes += f.payload().length;
+            }
+        }
+        double cursorS = (System.nanoTime() - c0) / 1e9;
+        System.out.printf("store cursor alone: %d frame bytes in %.3f s = %.0f MB/s%n", cursorBytes, cursorS, cursorBytes / cursorS / 1e6);
 
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             ss.setReceiveBufferSize(4 << 20);
@@ -253,6 +265,8 @@ public final class PlaybackLoad {
                     + "(%.0f MB/s RTP received, %.1fx real time); ratio download/raw = %.2f%n",
                 fileBytes, rawS, fileBytes / rawS / 1e6, dlS, fileBytes / dlS / 1e6, received / dlS / 1e6,
                 footageMs / 1000.0 / dlS, rawS / dlS);
+            System.out.printf("  sender waited %.0f times for the disk read-ahead, %.0f times for the receiver%n",
+                service.metrics().waits("disk") - disk0, service.metrics().waits("receiver") - rx0);
         }
     }
 

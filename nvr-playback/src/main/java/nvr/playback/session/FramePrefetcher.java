@@ -67,8 +67,8 @@ final class FramePrefetcher {
         Item it = queue.poll();
         if (it != null) {
             queuedBytes.addAndGet(-it.bytes());
-            if (queuedBytes.get() < maxQueuedBytes / 2) {
-                request();
+            if (queuedBytes.get() < maxQueuedBytes * 3 / 4) {
+                request(); // refill early: a thread hand-off can take milliseconds on a busy machine
             }
         }
     }
@@ -131,9 +131,14 @@ final class FramePrefetcher {
                 } else {
                     it = new Item(gen, f, cursor.gapBefore(), false, null);
                 }
+                boolean wasEmpty = queue.isEmpty();
                 queuedBytes.addAndGet(it.bytes());
                 queue.add(it);
                 added = true;
+                if (wasEmpty) {
+                    onData.run(); // the sender may be starving: let it start while we read on
+                    added = false;
+                }
             }
         } catch (IOException | RuntimeException e) {
             IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
@@ -150,7 +155,7 @@ final class FramePrefetcher {
             onData.run();
         }
         // a seek or a poll may have raced with the end of this task: look again
-        if (!closed && ((cursorGeneration != generation) || (!endQueued && queuedBytes.get() < maxQueuedBytes / 2))) {
+        if (!closed && ((cursorGeneration != generation) || (!endQueued && queuedBytes.get() < maxQueuedBytes * 3 / 4))) {
             request();
         }
     }

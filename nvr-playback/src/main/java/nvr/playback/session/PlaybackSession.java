@@ -83,8 +83,10 @@ public final class PlaybackSession {
         this.metrics = metrics;
         this.listener = listener;
         this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(stallTimeoutMs);
+        // a download runs far ahead of real time: give it a deeper read-ahead than paced playback needs
+        long readAhead = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * 4 : maxQueuedBytes;
         this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk,
-            maxQueuedBytes, this::wake);
+            readAhead, this::wake);
         this.packetizer = new RtpPacketizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000));
         if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
             boolean fallback = request.downloadSpeed() <= 0;
@@ -235,6 +237,7 @@ public final class PlaybackSession {
             while (true) {
                 FramePrefetcher.Item it = prefetcher.peek();
                 if (it == null) {
+                    metrics.waited("disk");
                     break; // wake() calls again when the disk task delivered
                 }
                 if (it.error() != null) {
@@ -264,6 +267,7 @@ public final class PlaybackSession {
                     break;
                 }
                 if (!channel.isWritable()) {
+                    metrics.waited("receiver");
                     if (unwritableSinceNanos == 0) {
                         unwritableSinceNanos = now;
                     } else if (now - unwritableSinceNanos > stallTimeoutNanos) {
