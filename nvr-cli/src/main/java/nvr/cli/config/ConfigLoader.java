@@ -243,14 +243,9 @@ public final class ConfigLoader {
         for (int i = 0; i < rawDevs.size(); i++) {
             YamlSection d = YamlSection.of("devices[" + i + "]", rawDevs.get(i));
             String id = d.string("id", null, GB_ID, "a quoted 20-digit GB/T 28181 device id");
-            String password = d.string("password", sip.password(), PASSWORD, "1-128 printable characters");
-            String tier = d.string("tier", defaultTier, NAME, "the name of a tier");
-            if (!tierNames.contains(tier)) {
-                throw new ConfigException(d.child("tier"), d.child("tier") + ": " + YamlSection.quote(tier)
-                        + " is not a tier; allowed: " + String.join(" | ", tierNames));
-            }
+            String password = d.string("password", null, PASSWORD, "1-128 printable characters");
             d.rejectUnknown();
-            devices.add(new NvrConfig.Device(id, password, tier));
+            devices.add(new NvrConfig.Device(id, password));
         }
 
         List<NvrConfig.Upstream> upstream = new ArrayList<>();

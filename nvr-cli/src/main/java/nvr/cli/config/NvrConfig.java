@@ -38,8 +38,8 @@ public record NvrConfig(Path file, Storage storage, Sip sip, Media media, Admin 
                          String location) {
     }
 
-    /** A device allowed to register with its own password (and optionally its own tier). */
-    public record Device(String id, String password, String tier) {
+    /** A device that registers with its own password instead of sip.password. */
+    public record Device(String id, String password) {
     }
 
     public record Upstream(String id, String domain, String host, int port, String password, int registerSeconds,
