@@ -8,7 +8,9 @@ import nvr.gb28181.media.Codec;
  * Writes access units as an MPEG-2 program stream the way GB/T 28181 cameras do (and ZLMediaKit expects):
  * a pack header before every frame, system header and PSM before every keyframe so a receiver can join
  * there, the frame in PES packets of at most 65535 bytes (the PES_packet_length limit) with the PTS in
- * the first. Video is stream 0xE0, audio 0xC0. One instance per outgoing stream; not thread-safe.
+ * the first. Video is stream 0xE0, audio 0xC0 (G.711 as stream_type 0x90/0x91, the GB/T 28181 values;
+ * ffmpeg's PS demuxer does not know them and guesses MP2 for such audio, while its video decodes cleanly).
+ * One instance per outgoing stream; not thread-safe.
  */
 public final class PsMuxer {
     static final int VIDEO_ID = 0xE0;

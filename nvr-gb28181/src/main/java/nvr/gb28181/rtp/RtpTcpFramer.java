@@ -15,6 +15,10 @@ import java.util.function.Consumer;
  * A header that cannot start an RTP packet (length under 12, version not 2) is skipped byte by byte
  * until a plausible one is found ({@link #resyncBytes()} counts them). RTCP packets multiplexed on the
  * same connection (payload types 200..204) are dropped and counted.
+ *
+ * <p>Telling the two framings apart per frame: a {@code '$'} first byte is RTSP interleaved unless the
+ * third byte starts an RTP header (then it is an RFC 4571 length of 0x24xx). Consequence: an interleaved
+ * frame of 32768..49151 bytes would be misread; cameras send RTP packets far below that.
  */
 public final class RtpTcpFramer {
     /** Largest frame: 4-byte interleaved header + 65535 bytes. */

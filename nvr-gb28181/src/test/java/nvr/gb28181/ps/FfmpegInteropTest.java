@@ -130,4 +130,48 @@ class FfmpegInteropTest {
         Ffmpeg.Run probe = Ffmpeg.run("ffprobe", "-v", "error", "-show_entries", "stream=codec_name", "-of", "csv=p=0", psFile.toString());
         assertEquals(codec == Codec.H265 ? "hevc" : "h264", probe.out().strip());
     }
+
+    /**
+     * With GB/T 28181 audio (G.711A, PSM stream_type 0x90 on 0xC0, as ZLMediaKit and cameras write it)
+     * the video still decodes cleanly in ffmpeg, and our demuxer returns every audio frame intact.
+     * (ffmpeg's mpegps demuxer does not know stream_type 0x90 and guesses MP2 for 0xC0, so its audio
+     * decode is not a check of our bytes; we check the audio against the source ourselves.)
+     */
+    @org.junit.jupiter.api.Test
+    void ourPsWithG711AudioKeepsVideoDecodableInFfmpeg() throws Exception {
+        Path src = dir.resolve("av-src.mkv");
+        Ffmpeg.testClip(Codec.H264, 2, "matroska", src, false);
+        List<AccessUnit> video = Ffmpeg.annexB(Codec.H264, src, dir);
+        Path alaw = dir.resolve("tone.alaw");
+        Ffmpeg.check("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=8000", "-t", "2",
+                "-c:a", "pcm_alaw", "-f", "alaw", alaw.toString());
+        byte[] pcm = Files.readAllBytes(alaw);
+        PsMuxer muxer = new PsMuxer(Codec.H264, Codec.G711A);
+        List<AccessUnit> in = new ArrayList<>();
+        ByteBuf file = Unpooled.buffer();
+        int a = 0;
+        for (AccessUnit v : video) {
+            in.add(v);
+            muxer.mux(v, file);
+            for (int k = 0; k < 2 && a + 160 <= pcm.length; k++, a += 160) { // 20 ms of 8 kHz G.711 per PES
+                AccessUnit au = new AccessUnit(Codec.G711A, v.pts90k() + 1800L * k, true, java.util.Arrays.copyOfRange(pcm, a, a + 160));
+                in.add(au);
+                muxer.mux(au, file);
+            }
+        }
+        Path mpg = dir.resolve("av.mpg");
+        Files.write(mpg, java.util.Arrays.copyOfRange(file.array(), file.arrayOffset(), file.arrayOffset() + file.readableBytes()));
+        Ffmpeg.Run r = Ffmpeg.run("ffmpeg", "-v", "error", "-i", mpg.toString(), "-map", "0:v", "-f", "framecrc", "-");
+        assertEquals(0, r.exit(), r.err());
+        // ffmpeg's stream probing tries its MP2 guess for 0xC0 and says "Header missing": not about our video
+        String videoErrors = r.err().lines().filter(l -> !l.startsWith("[mp2 @")).collect(java.util.stream.Collectors.joining("\n"));
+        assertEquals("", videoErrors.strip(), "ffmpeg errors decoding the video of our A/V PS");
+        long decoded = r.out().lines().filter(l -> !l.startsWith("#")).count();
+        assertEquals(video.size(), decoded, "video frames ffmpeg decoded");
+        PsDemuxer demuxer = new PsDemuxer();
+        List<AccessUnit> out = new ArrayList<>();
+        demuxer.onBytes(file, out::add);
+        demuxer.flush(out::add);
+        PsRoundTripTest.assertFrames(in, out);
+    }
 }
