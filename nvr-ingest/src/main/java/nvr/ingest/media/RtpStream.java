@@ -48,7 +48,7 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
     private long[] settlingPts = new long[128];
     private long[] settlingArrival = new long[128];
     private int settlingCount;
-    private final io.netty.util.concurrent.ScheduledFuture<?> ticker;
+    private io.netty.util.concurrent.ScheduledFuture<?> ticker; // pending 100 ms check, only while something waits
     private volatile boolean closed;
 
     /** Extra resources of a stream's transport, released when the stream closes. */
@@ -72,7 +72,6 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
         this.assembler = new FrameAssembler(this::frame);
         this.wallClock = new WallClockMapper(2000);
         this.health = monitor.track(cameraId, transport, localPort, stats);
-        this.ticker = loop.scheduleAtFixedRate(this::tick, 100, 100, TimeUnit.MILLISECONDS);
     }
 
     /** What the receivers do once the stream has closed (release its port); runs on the loop. */
@@ -83,7 +82,9 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
     /** Gives up a stream that never started (its port could not be bound). */
     void abandon() {
         closed = true;
-        ticker.cancel(false);
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
         health.untrack();
     }
 
@@ -117,6 +118,9 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
             bug(e);
         }
         publishLoss();
+        if (ticker == null && (reorder.held() > 0 || settling != null)) {
+            ticker = loop.schedule(this::tick, 100, TimeUnit.MILLISECONDS); // a stream that stops still flushes
+        }
     }
 
     /** A datagram or TCP frame on this stream's port that is not RTP for it. */
@@ -124,8 +128,9 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
         stats.rejected();
     }
 
-    /** Every 100 ms: gives up reorder gaps that waited too long and releases settled start-up frames. */
+    /** 100 ms after a packet left something waiting: gives up overdue reorder gaps, releases settled start-up frames. */
     private void tick() {
+        ticker = null;
         if (closed) {
             return;
         }
@@ -135,6 +140,9 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
         }
         if (settling != null && settlingCount > 0 && clock.millis() - settlingArrival[0] >= SETTLE_MS) {
             releaseSettling();
+        }
+        if (reorder.held() > 0 || (settling != null && settlingCount > 0)) {
+            ticker = loop.schedule(this::tick, 100, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -202,7 +210,7 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
             settle(au, arrivalMs);
             return;
         }
-        store(au, wallClock.map(au.pts90k(), arrivalMs));
+        store(au, wallClock.map(au.pts90k(), arrivalMs, au.keyframe()));
     }
 
     /** Holds the stream's first frames until their clock offset is settled (see WallClockMapper#mapBatch). */
@@ -222,7 +230,11 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
             return;
         }
         settling = null;
-        long[] times = wallClock.mapBatch(settlingPts, settlingArrival, settlingCount);
+        boolean[] keys = new boolean[settlingCount];
+        for (int i = 0; i < settlingCount; i++) {
+            keys[i] = held[i].keyframe();
+        }
+        long[] times = wallClock.mapBatch(settlingPts, settlingArrival, keys, settlingCount);
         for (int i = 0; i < settlingCount; i++) {
             store(held[i], times[i]);
         }
@@ -312,7 +324,9 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
             assembler.finish();
             releaseSettling();
             closed = true;
-            ticker.cancel(false);
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
             if (attachment != null) {
                 attachment.close();
             }

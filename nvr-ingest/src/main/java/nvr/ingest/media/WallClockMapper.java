@@ -6,10 +6,14 @@ package nvr.ingest.media;
  * <p>Camera clocks are not trusted for absolute time (many are never set), only for the spacing of frames.
  * The mapping is {@code wall = pts/90 + offset}. The offset drops at once when a frame arrives earlier than
  * predicted (a frame cannot be captured after it arrives: this absorbs the start-up GOP burst) and rises slowly
- * when frames arrive later (network jitter is smoothed, a slow camera clock is tracked). A timestamp step that no
- * camera makes (backwards, more than 10 s forward, or a pause longer than {@code resyncMs}) re-anchors on the
- * arrival time. Outputs never decrease and never exceed the arrival time. Timestamp wrap at 2^32 (RTP) and 2^33
- * (PES) is unwrapped by taking the smaller step.
+ * when frames arrive later (network jitter is smoothed, a slow camera clock is tracked; at most
+ * {@value #MAX_RISE_MS} ms per frame, so a backlog drained after a stall is not stamped with a jump). A timestamp
+ * step that no camera makes (backwards, or more than 10 s forward) re-anchors on the arrival time at once; frames
+ * arriving more than {@code resyncMs} late with normal steps and normal pace (a pause, not a backlog being drained)
+ * re-anchor at the next keyframe only, because
+ * storage starts a new segment at a jump of more than 2 s and drops non-keyframes until a keyframe opens it.
+ * Outputs never decrease and never exceed the arrival time. Timestamp wrap at 2^32 (RTP) and 2^33 (PES) is
+ * unwrapped by taking the smaller step.
  *
  * <p>The first frames of a stream are mapped as a batch ({@link #mapBatch}): the offset is settled over all of
  * them before any is stamped, so neither a cold start (the first frame processed late) nor a start-up GOP burst
@@ -21,6 +25,7 @@ final class WallClockMapper {
     private static final long MAX_STEP_90K = 10 * 90_000L; // larger forward steps are clock jumps
     private static final long MAX_BACK_90K = 90_000L; // B-frames step back a few frames, never a second
     private static final double RISE = 1.0 / 32; // fraction of a late arrival folded into the offset per frame
+    static final long MAX_RISE_MS = 20;
 
     private final long resyncMs;
     private boolean anchored;
@@ -28,6 +33,7 @@ final class WallClockMapper {
     private long extPts; // unwrapped timestamp of the previous frame, 90 kHz
     private double offsetMs; // wall = extPts / 90 + offsetMs
     private long lastOut = Long.MIN_VALUE;
+    private long lastArrival;
     long reanchors;
 
     WallClockMapper(long resyncMs) {
@@ -36,15 +42,23 @@ final class WallClockMapper {
 
     /** Wall-clock ms of the frame with timestamp {@code pts90k} that arrived at {@code arrivalMs}. */
     long map(long pts90k, long arrivalMs) {
+        return map(pts90k, arrivalMs, false);
+    }
+
+    /** Wall-clock ms of a frame; {@code keyframe} allows re-anchoring after a pause without losing frames. */
+    long map(long pts90k, long arrivalMs, boolean keyframe) {
         if (!anchored) {
             anchored = true;
             lastPts = pts90k;
+            lastArrival = arrivalMs;
             extPts = 0;
             offsetMs = arrivalMs;
             return emit(arrivalMs, arrivalMs);
         }
         long step = step(pts90k, lastPts);
         lastPts = pts90k;
+        long prevArrival = lastArrival;
+        lastArrival = arrivalMs;
         if (step > MAX_STEP_90K || step < -MAX_BACK_90K) {
             return reanchor(arrivalMs);
         }
@@ -53,10 +67,11 @@ final class WallClockMapper {
         double late = arrivalMs - predicted;
         if (late < 0) {
             offsetMs += late; // arrived before its predicted time: the anchor was too late
-        } else if (late > resyncMs) {
+        } else if (late > resyncMs && keyframe && arrivalMs - prevArrival >= step / 180) {
+            // paced at least at half real time: a pause, not a backlog being drained (that would arrive bunched)
             return reanchor(arrivalMs); // the stream paused (or the camera clock crawled): trust the server clock
         } else {
-            offsetMs += late * RISE;
+            offsetMs += Math.min(late * RISE, MAX_RISE_MS);
         }
         return emit((long) Math.floor(extPts / 90.0 + offsetMs), arrivalMs);
     }
@@ -65,13 +80,13 @@ final class WallClockMapper {
      * Maps several frames at once: the same state changes as mapping them one by one, but each frame is stamped
      * with the offset as it stands after the last one, i.e. against the least-delayed arrival of the batch.
      */
-    long[] mapBatch(long[] pts90k, long[] arrivalMs, int n) {
+    long[] mapBatch(long[] pts90k, long[] arrivalMs, boolean[] keyframe, int n) {
         long[] out = new long[n];
         long[] ext = new long[n];
         long before = reanchors;
         long floor = lastOut;
         for (int i = 0; i < n; i++) {
-            out[i] = map(pts90k[i], arrivalMs[i]);
+            out[i] = map(pts90k[i], arrivalMs[i], keyframe[i]);
             ext[i] = extPts;
         }
         if (reanchors != before) {

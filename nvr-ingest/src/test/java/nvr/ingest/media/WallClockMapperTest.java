@@ -71,11 +71,32 @@ class WallClockMapperTest {
     }
 
     @Test
-    void pauseLongerThanResyncReanchors() {
+    void pauseLongerThanResyncReanchorsAtTheNextKeyframeWithoutAJumpBefore() {
         WallClockMapper m = new WallClockMapper(2000);
-        m.map(0, T0);
-        m.map(3600, T0 + 40);
-        long t = m.map(7200, T0 + 10_000); // the stream stalled 10 s, timestamps did not move on
-        assertEquals(T0 + 10_000, t);
+        m.map(0, T0, true);
+        m.map(3600, T0 + 40, false);
+        long prev = m.map(7200, T0 + 80, false);
+        for (int i = 3; i < 10; i++) { // the stream stalled 10 s, its timestamps did not move on
+            long t = m.map(i * 3600L, T0 + 10_000 + (i - 3) * 40L, false);
+            assertTrue(t - prev <= 40 + WallClockMapper.MAX_RISE_MS, "no jump on a P-frame: " + (t - prev));
+            prev = t;
+        }
+        long key = m.map(10 * 3600L, T0 + 10_280, true);
+        assertEquals(T0 + 10_280, key);
+        assertEquals(T0 + 10_320, m.map(11 * 3600L, T0 + 10_320, false));
+    }
+
+    @Test
+    void backlogDrainedAfterAStallIsStampedByItsTimestamps() {
+        WallClockMapper m = new WallClockMapper(2000);
+        for (int i = 0; i < 25; i++) {
+            m.map(i * 3600L, T0 + i * 40L, i == 0);
+        }
+        long prev = T0 + 24 * 40;
+        for (int i = 25; i < 150; i++) { // our side stalled 5 s; 125 frames then arrive within 100 ms
+            long t = m.map(i * 3600L, T0 + 5000 + (i - 25) / 2, i % 50 == 0);
+            assertTrue(t >= prev && t - prev <= 2000, "frame " + i + " step " + (t - prev));
+            prev = t;
+        }
     }
 }
