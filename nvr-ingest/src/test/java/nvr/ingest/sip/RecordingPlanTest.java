@@ -52,13 +52,26 @@ class RecordingPlanTest {
                 dev.target(server.port());
                 register(dev, 3600);
                 SipRequest catalogQuery = awaitQuery(dev, "Catalog");
-                ManscdpWriter w = new ManscdpWriter(ManscdpType.RESPONSE, "Catalog", ManscdpParser.parse(catalogQuery.body()).sn(), DEV)
-                        .field("SumNum", 2).open("DeviceList", "Num", 2)
-                        .open("Item").field("DeviceID", CH).field("Name", "cam").field("Status", "ON").close("Item")
+                // A multi-part answer: SumNum 2 over two MESSAGEs with the query's SN, one item each.
+                long sn = ManscdpParser.parse(catalogQuery.body()).sn();
+                ManscdpWriter part1 = new ManscdpWriter(ManscdpType.RESPONSE, "Catalog", sn, DEV)
+                        .field("SumNum", 2).open("DeviceList", "Num", 1)
+                        .open("Item").field("DeviceID", CH).field("Name", "cam").field("Manufacturer", "Hikvision")
+                        .field("CivilCode", "340200").field("Status", "ON").field("Longitude", "117.1").field("Latitude", "31.8")
+                        .close("Item").close("DeviceList");
+                ManscdpWriter part2 = new ManscdpWriter(ManscdpType.RESPONSE, "Catalog", sn, DEV)
+                        .field("SumNum", 2).open("DeviceList", "Num", 1)
                         .open("Item").field("DeviceID", "34020000001340000021").field("Name", "alarm in").close("Item")
                         .close("DeviceList");
-                dev.send(message(dev, w.toBytes(Charset.forName("GB2312"))));
+                dev.send(message(dev, part1.toBytes(Charset.forName("GB2312"))));
                 assertEquals(200, dev.receiveResponse(3000).status());
+                dev.send(message(dev, part2.toBytes(Charset.forName("GB2312"))));
+                assertEquals(200, dev.receiveResponse(3000).status());
+                DeviceInteropTest.awaitTrue(() -> store.table("cameras").get("34020000001340000021") != null, 3);
+                nvr.ingest.device.RegistryRecord cam = nvr.ingest.device.RegistryRecord.decode(store.table("cameras").get(CH));
+                assertEquals("Hikvision", cam.get("manufacturer"));
+                assertEquals("31.8", cam.get("latitude"));
+                assertEquals(DEV, cam.get("deviceId"));
 
                 SipRequest invite = dev.receiveRequest("INVITE", 5000);
                 assertNotNull(invite, "the video channel must be INVITEd");
