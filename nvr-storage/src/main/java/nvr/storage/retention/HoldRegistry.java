@@ -29,6 +29,8 @@ final class HoldRegistry {
     private final java.util.function.Consumer<AuditEvent> audit;
     private final Map<String, LegalHold> holds = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Held by hold creation and by each deletion batch: a hold created before a batch starts is honoured by it. */
+    final Object lock = new Object();
 
     HoldRegistry(KeyValueTable table, java.util.function.Consumer<AuditEvent> audit) {
         this.table = table;
@@ -45,6 +47,13 @@ final class HoldRegistry {
     }
 
     LegalHold create(String camera, long fromMs, long toMs, String caseId, long untilMs, String who, long nowMs) {
+        synchronized (lock) {
+            return createLocked(camera, fromMs, toMs, caseId, untilMs, who, nowMs);
+        }
+    }
+
+    private LegalHold createLocked(String camera, long fromMs, long toMs, String caseId, long untilMs, String who,
+                                   long nowMs) {
         if (camera == null || camera.isBlank()) {
             throw new IllegalArgumentException("hold camera is empty; pass --camera ID");
         }

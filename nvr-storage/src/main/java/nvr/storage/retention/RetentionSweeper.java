@@ -191,7 +191,11 @@ final class RetentionSweeper {
             }
             List<SegmentInfo> done;
             try {
-                done = store.deleteSegments(pending);
+                synchronized (holds.lock) {
+                    // Re-checked under the lock: a hold created since the segment was chosen wins.
+                    pending.removeIf(s -> holds.isHeld(s.camera(), s.startMs(), s.endMs()));
+                    done = store.deleteSegments(pending);
+                }
             } catch (IOException | RuntimeException e) {
                 failures += pending.size();
                 LOG.log(System.Logger.Level.WARNING, "retention could not delete " + pending.size() + " segments (first "

@@ -68,8 +68,9 @@ final class TrustedClock {
         long wall = time.wallMs();
         // Footage stamps only stand in for the state file on a first run: stamps written by a clock that
         // jumped forward must never push trusted time (and so every footage age) forward.
-        long last = Files.exists(file) ? Long.MIN_VALUE : newestFootageMs;
-        if (Files.exists(file)) {
+        boolean hasState = Files.exists(file);
+        long last = hasState ? Long.MIN_VALUE : newestFootageMs;
+        if (hasState) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.trim().split(" ");
                 try {
@@ -87,7 +88,9 @@ final class TrustedClock {
                 }
             }
         }
-        if (last == Long.MIN_VALUE || (wall >= last - c.toleranceMs && wall - last <= maxDowntime.toMillis())) {
+        // Without a state file there is no last trusted time to bound the downtime by: trust a wall clock
+        // that is not behind the footage.
+        if (last == Long.MIN_VALUE || (wall >= last - c.toleranceMs && (!hasState || wall - last <= maxDowntime.toMillis()))) {
             c.trustedMs = last == Long.MIN_VALUE ? wall : Math.max(wall, last);
         } else if (wall < last) {
             // Backward at start: footage may already be stamped by the bad clock (ingest may start first).

@@ -20,7 +20,8 @@ import nvr.storage.FrameRecord;
 import nvr.storage.Store;
 import nvr.storage.StoreConfig;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The wall clock is stepped back 20 years (with a restart while it is wrong, as after an RTC reset), fixed,
@@ -36,8 +37,19 @@ class RetentionClockJumpTest {
     private static final int MIN_DAYS = 30;
     private static final Map<String, Integer> CAMERAS = Map.of("cam-a", 2000, "cam-b", 1000);
 
-    @TempDir
-    Path root;
+    private FastTempDir dir;
+    private Path root;
+
+    @BeforeEach
+    void makeDir() throws IOException {
+        dir = new FastTempDir("retention-clock");
+        root = dir.path.resolve("data");
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        dir.close();
+    }
 
     private final FakeTime time = new FakeTime(T0);
     private final Map<String, Map<Long, Long>> trueTimeById = new HashMap<>();

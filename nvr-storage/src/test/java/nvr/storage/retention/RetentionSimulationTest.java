@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 import nvr.storage.SegmentInfo;
 import nvr.storage.audit.AuditEvent;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /**
  * 120 simulated days of three tiers of cameras on a volume sized to the minimums plus 10%, then the
@@ -50,8 +51,19 @@ class RetentionSimulationTest {
 
     private static final List<Tier> TIERS = List.of(new Tier("general", 30), new Tier("city", 60), new Tier("key-area", 90));
 
-    @TempDir
-    Path tmp;
+    private FastTempDir dir;
+    private Path tmp;
+
+    @BeforeEach
+    void makeDir() throws IOException {
+        dir = new FastTempDir("retention-sim");
+        tmp = dir.path;
+    }
+
+    @AfterEach
+    void removeDir() throws IOException {
+        dir.close();
+    }
 
     private static RetentionConfig config(Path root, long quota, RetentionPolicy policy) {
         return new RetentionConfig(TIERS, "general", TIER_OF, policy,

@@ -1,0 +1,276 @@
+package nvr.bench.retention;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import nvr.storage.CameraWriter;
+import nvr.storage.Store;
+import nvr.storage.StoreConfig;
+import nvr.storage.retention.RetentionConfig;
+import nvr.storage.retention.RetentionManager;
+import nvr.storage.retention.RetentionPolicy;
+import nvr.storage.retention.Tier;
+import nvr.storage.retention.TimeSource;
+import nvr.storage.retention.VolumeConfig;
+
+/**
+ * Timed main (not JMH: a sweep is a one-shot event on a prepared store). Builds a real Store holding
+ * {@code hours} of {@code cameras} cameras in 60 s segments, then measures in one run:
+ * <ol>
+ * <li>baseline: unlinking the same number of plain files in the same directory shape, plus one fsync per
+ *     directory (the least any deletion of that many files costs on this disk);</li>
+ * <li>the retention sweep that deletes all of it (tier maximum passed), through RetentionManager.tick();</li>
+ * <li>ingest append() latency of live cameras (25 fps, 10 kB frames = 2 Mbit/s each) for a few seconds
+ *     without a sweep, then during the sweep.</li>
+ * </ol>
+ * Run: {@code java -cp benchmarks/target-X/benchmarks.jar nvr.bench.retention.RetentionSweepBenchmark
+ * [dir] [cameras] [hours] [liveCameras]}.
+ */
+public final class RetentionSweepBenchmark {
+    private static final long DAY = 86_400_000L;
+    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+    private static final long FRAME_GAP_MS = 1500;     // under Store.GAP_MS, divides 60 s: exactly 60 s segments
+
+    private RetentionSweepBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path base = Path.of(args.length > 0 ? args[0] : System.getProperty("java.io.tmpdir"));
+        int cameras = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        int hours = args.length > 2 ? Integer.parseInt(args[2]) : 24;
+        int liveCameras = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        Path dir = Files.createTempDirectory(base, "retention-bench");
+        try {
+            run(dir, cameras, hours, liveCameras);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private static void run(Path dir, int cameras, int hours, int liveCameras) throws Exception {
+        int segmentsPerCamera = hours * 60;
+        System.out.printf("retention sweep benchmark: %d cameras x %d h of 60 s segments (%d segments) in %s, %d cores%n",
+                cameras, hours, cameras * segmentsPerCamera, dir, Runtime.getRuntime().availableProcessors());
+
+        double rawUsPerFile = rawUnlinkBaseline(dir.resolve("raw"), cameras, segmentsPerCamera);
+
+        Path root = dir.resolve("data");
+        StoreConfig sc = new StoreConfig(List.of(root), 60, 64L << 20, 1000, 256L << 20);
+        long built = System.nanoTime();
+        try (Store store = Store.open(sc, new SimpleMeterRegistry())) {
+            build(store, cameras, hours);
+            int segments = 0;
+            for (String c : store.cameraIds()) {
+                segments += store.segments(c, 0, Long.MAX_VALUE).size();
+            }
+            System.out.printf("built %d segments in %.1f s%n", segments, (System.nanoTime() - built) / 1e9);
+
+            // Tier maximum 31 days, trusted now 32 days after the recording: everything built is past it.
+            long[] wall = {T0 + 32 * DAY};
+            long monoOrigin = System.nanoTime();
+            TimeSource time = new TimeSource() {
+                @Override
+                public long wallMs() {
+                    return wall[0] + (System.nanoTime() - monoOrigin) / 1_000_000L;
+                }
+
+                @Override
+                public long monotonicNanos() {
+                    return System.nanoTime();
+                }
+            };
+            RetentionConfig cfg = new RetentionConfig(List.of(new Tier("general", 30, 31)), "general", Map.of(),
+                    RetentionPolicy.PROTECT, List.of(new VolumeConfig(root, 0.95, 0.9, 1L << 40)), Duration.ofHours(1));
+            SimpleMeterRegistry meters = new SimpleMeterRegistry();
+            long t0 = System.nanoTime();
+            RetentionManager manager = new RetentionManager(store, cfg, time, meters);
+            System.out.printf("manager start (full index read of %d segments): %.0f ms%n", segments, (System.nanoTime() - t0) / 1e6);
+
+            LiveIngest live = new LiveIngest(store, liveCameras, time);
+            live.start();
+            Thread.sleep(1000); // warm-up, not measured
+            live.measure();
+            Thread.sleep(5000);
+            Sample quiet = live.measure();
+
+            RetentionManager.TickReport[] report = new RetentionManager.TickReport[1];
+            Thread sweeper = new Thread(() -> report[0] = manager.tick(), "nvr-retention");
+            long s0 = System.nanoTime();
+            sweeper.start();
+            sweeper.join();
+            double sweepMs = (System.nanoTime() - s0) / 1e6;
+            Sample during = live.measure();
+            live.stop();
+            manager.close();
+
+            System.out.printf("baseline raw unlink + dir fsync: %.1f us/file -> %.0f ms for %d files%n",
+                    rawUsPerFile, rawUsPerFile * segments / 1000, segments);
+            System.out.printf("sweep (RetentionManager.tick): %.0f ms, %d segments deleted, %.1f us/segment, %.2fx raw unlink%n",
+                    sweepMs, report[0].deletedSegments(), sweepMs * 1000 / Math.max(1, report[0].deletedSegments()),
+                    (sweepMs * 1000 / Math.max(1, report[0].deletedSegments())) / rawUsPerFile);
+            System.out.printf("ingest append() latency, %d cameras x 25 fps x 10 kB:%n", liveCameras);
+            System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
+            System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
+        }
+    }
+
+    /** Creates the same number of files in camera/day directories, then times unlinking them + one fsync per dir. */
+    private static double rawUnlinkBaseline(Path dir, int cameras, int perCamera) throws IOException {
+        List<Path> files = new ArrayList<>();
+        List<Path> dirs = new ArrayList<>();
+        ByteBuffer content = ByteBuffer.allocate(3300);
+        for (int c = 0; c < cameras; c++) {
+            Path d = dir.resolve("cam-" + c).resolve("2026-01-01");
+            Files.createDirectories(d);
+            dirs.add(d);
+            for (int i = 0; i < perCamera; i++) {
+                Path f = d.resolve((T0 + i * 60_000L) + ".seg");
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ch.write(content.clear());
+                }
+                files.add(f);
+            }
+        }
+        long t0 = System.nanoTime();
+        for (Path f : files) {
+            Files.delete(f);
+        }
+        for (Path d : dirs) {
+            try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        }
+        double us = (System.nanoTime() - t0) / 1e3 / files.size();
+        deleteTree(dir);
+        return us;
+    }
+
+    private static void build(Store store, int cameras, int hours) throws Exception {
+        List<CameraWriter> writers = new ArrayList<>();
+        for (int c = 0; c < cameras; c++) {
+            writers.add(store.writer(String.format("cam-%02d", c)));
+        }
+        byte[] payload = new byte[100];
+        long end = T0 + hours * 3_600_000L;
+        for (long t = T0; t < end; t += FRAME_GAP_MS) {
+            for (CameraWriter w : writers) {
+                while (!w.append(t, true, 0x1B, payload)) {
+                    Thread.sleep(1); // queue full: let the writer catch up (this is set-up, not measured)
+                }
+            }
+        }
+        // One later frame per camera seals the last segment of the built range (a gap follows it).
+        for (CameraWriter w : writers) {
+            w.append(end + 600_000L, true, 0x1B, payload);
+        }
+        store.flush();
+    }
+
+    /** Cameras appending at 25 fps on their own thread; records every append() call's latency. */
+    private static final class LiveIngest implements Runnable {
+        private final Store store;
+        private final int cameras;
+        private final TimeSource time;
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final Thread thread = new Thread(this, "live-ingest");
+        private long[] lat = new long[1 << 20];
+        private int n;
+        private long dropped;
+
+        LiveIngest(Store store, int cameras, TimeSource time) {
+            this.store = store;
+            this.cameras = cameras;
+            this.time = time;
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            stop.set(true);
+            thread.join();
+        }
+
+        /** Latencies (ns, sorted) and drops recorded since the last call. */
+        synchronized Sample measure() {
+            long[] out = Arrays.copyOf(lat, n);
+            n = 0;
+            Arrays.sort(out);
+            Sample s = new Sample(out, dropped);
+            dropped = 0;
+            return s;
+        }
+
+        private synchronized void record(long ns, boolean ok) {
+            if (n == lat.length) {
+                lat = Arrays.copyOf(lat, n * 2);
+            }
+            lat[n++] = ns;
+            if (!ok) {
+                dropped++;
+            }
+        }
+
+        @Override
+        public void run() {
+            List<CameraWriter> writers = new ArrayList<>();
+            for (int c = 0; c < cameras; c++) {
+                writers.add(store.writer(String.format("live-%02d", c)));
+            }
+            long frame = 0;
+            long start = System.nanoTime();
+            while (!stop.get()) {
+                long due = start + frame * 40_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                    continue;
+                }
+                long ts = time.wallMs();
+                for (CameraWriter w : writers) {
+                    byte[] p = new byte[10_000];
+                    long t0 = System.nanoTime();
+                    boolean ok = w.append(ts, frame % 25 == 0, 0x1B, p);
+                    record(System.nanoTime() - t0, ok);
+                }
+                frame++;
+            }
+        }
+    }
+
+    private record Sample(long[] latencies, long dropped) {
+    }
+
+    private static String describe(long[] sorted) {
+        if (sorted.length == 0) {
+            return "no samples";
+        }
+        return String.format("n=%d p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f ms", sorted.length,
+                sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3,
+                sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.999)] / 1e3, sorted[sorted.length - 1] / 1e6);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}
