@@ -106,8 +106,7 @@ final class SegmentWriter {
         gather[1] = ByteBuffer.wrap(payload);
         long total = FrameRecordCodec.HEADER_BYTES + (long) payload.length;
         long done = 0;
-        channel.position(written);
-        while (done < total) {
+        while (done < total) { // the channel position is always `written` (see recoverAfterError)
             done += channel.write(gather);
         }
         if (keyframe) {
@@ -181,6 +180,7 @@ final class SegmentWriter {
     void recoverAfterError() {
         try {
             channel.truncate(written);
+            channel.position(written);
             channel.force(false);
             markSynced();
             return;
@@ -193,6 +193,7 @@ final class SegmentWriter {
         kfCount = syncedKfCount;
         try {
             channel.truncate(syncedBytes);
+            channel.position(syncedBytes);
             channel.force(false);
         } catch (IOException | RuntimeException ignored) {
             // the index never names more than syncedBytes, and recovery truncates any tail

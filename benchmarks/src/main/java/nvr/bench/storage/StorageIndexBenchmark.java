@@ -66,7 +66,10 @@ public class StorageIndexBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     public FramePosition seekKeyframe() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        FramePosition p = store.locate(SyntheticIndex.camera(r.nextInt(CAMERAS)), START + r.nextLong(SPAN - 60_000));
+        int camera = r.nextInt(CAMERAS);
+        // an instant inside a random segment (a segment's last 40 ms precede the next one's first frame)
+        long t = START + camera + r.nextLong(SPAN / 60_000 - 1) * 60_000 + r.nextInt(59_000);
+        FramePosition p = store.locate(SyntheticIndex.camera(camera), t);
         if (p == null) {
             throw new IllegalStateException("instant not covered");
         }
