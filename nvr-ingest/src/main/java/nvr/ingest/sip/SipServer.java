@@ -53,6 +53,7 @@ public final class SipServer implements AutoCloseable {
             return t;
         });
         ex.setRemoveOnCancelPolicy(true);
+        ex.setExecuteExistingDelayedTasksAfterShutdownPolicy(false); // pending transaction timers die with the server
         this.core = ex;
         this.sessionWorker = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "sip-sessions");
