@@ -115,6 +115,37 @@ public final class NalUnits {
         return false;
     }
 
+    /**
+     * Splits a whole Annex-B elementary stream (a clip, a file) into access units by the same rules the
+     * demuxer uses: a new unit starts at a parameter set / AUD / prefix SEI or a picture's first slice once
+     * the current unit holds a slice; a 4-byte start code's leading zero goes with the unit it starts.
+     * Bytes before the first start code are dropped. For streaming input use the PS demuxer instead.
+     */
+    public static java.util.List<byte[]> splitAccessUnits(Codec codec, byte[] a, int off, int len) {
+        java.util.List<byte[]> units = new java.util.ArrayList<>();
+        int end = off + len;
+        int sc = findStartCode(a, off, end);
+        int start = sc > off && a[sc - 1] == 0 ? sc - 1 : sc;
+        boolean hasVcl = false;
+        while (sc >= 0) {
+            int nal = sc + 3;
+            if (hasVcl && startsAccessUnit(codec, a, nal, end)) {
+                int cut = sc > start && a[sc - 1] == 0 ? sc - 1 : sc;
+                units.add(java.util.Arrays.copyOfRange(a, start, cut));
+                start = cut;
+                hasVcl = false;
+            }
+            if (nal < end && isVcl(codec, nalType(codec, a[nal]))) {
+                hasVcl = true;
+            }
+            sc = findStartCode(a, nal, end);
+        }
+        if (start >= 0 && start < end && hasVcl) {
+            units.add(java.util.Arrays.copyOfRange(a, start, end));
+        }
+        return units;
+    }
+
     /** Calls {@code visitor} for each NAL (header byte offset, end exclusive without trailing zeros) in an Annex-B buffer. */
     public static void forEachNal(byte[] a, int off, int len, NalVisitor visitor) throws nvr.gb28181.WireFormatException {
         int end = off + len;

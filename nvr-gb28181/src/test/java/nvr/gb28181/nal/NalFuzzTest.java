@@ -45,6 +45,7 @@ class NalFuzzTest {
                 CodecProbe.probeVideo(au, 0, au.length);
                 CodecProbe.looksLikeAdts(in, 0, in.length);
                 SpsParser.find(codec, au, 0, au.length);
+                NalUnits.splitAccessUnits(codec, au, 0, au.length);
                 NalUnits.forEachNal(au, 0, au.length, (a, s, e) -> NalUnits.startsAccessUnit(codec, a, s, e));
             } catch (WireFormatException expected) {
                 // typed

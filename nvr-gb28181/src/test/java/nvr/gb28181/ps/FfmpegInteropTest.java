@@ -65,6 +65,12 @@ class FfmpegInteropTest {
             assertEquals(expected.get(i).keyframe(), got.get(i).keyframe(), "keyframe flag of frame " + i);
         }
         assertArrayEquals(allExpected.toByteArray(), all.toByteArray(), "the elementary stream, byte for byte");
+        // the whole-clip splitter agrees with the streaming demuxer
+        List<byte[]> split = nvr.gb28181.nal.NalUnits.splitAccessUnits(codec, allExpected.toByteArray(), 0, allExpected.size());
+        assertEquals(got.size(), split.size());
+        for (int i = 0; i < split.size(); i++) {
+            assertArrayEquals(got.get(i).data(), split.get(i), "splitAccessUnits frame " + i);
+        }
         assertEquals(0, demuxer.stats().malformed(), demuxer.stats().toString());
     }
 
