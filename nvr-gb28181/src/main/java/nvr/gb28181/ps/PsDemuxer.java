@@ -482,8 +482,10 @@ public final class PsDemuxer {
         }
     }
 
-    /** Holds an incomplete header of {@code size} bytes for the next call; bounded by MAX_HEADER. */
+    /** Holds an incomplete header of {@code size} bytes for the next call. */
     private int need(byte[] a, int pos, int end, int size) {
+        // invariant: callers check avail < size and size <= MAX_HEADER, so at most MAX_HEADER bytes are held
+        assert end - pos < size && size <= MAX_HEADER : size;
         hold(a, pos, end);
         return -1;
     }
