@@ -199,6 +199,7 @@ public final class PlaybackLoad {
     private static final boolean[] volatile_stop = new boolean[1];
 
     static void download(Store store, PlaybackService service, PlaybackSipHandler handler, long t0, long footageMs) throws Exception {
+        java.util.Map<String, Long> cpu0 = threadCpu();
         double disk0 = service.metrics().waits("disk");
         double rx0 = service.metrics().waits("receiver");
         String cam = camera(0);
@@ -267,7 +268,30 @@ public final class PlaybackLoad {
                 footageMs / 1000.0 / dlS, rawS / dlS);
             System.out.printf("  sender waited %.0f times for the disk read-ahead, %.0f times for the receiver%n",
                 service.metrics().waits("disk") - disk0, service.metrics().waits("receiver") - rx0);
+            java.util.Map<String, Long> cpu1 = threadCpu();
+            StringBuilder b = new StringBuilder("  thread CPU during the download (ms):");
+            cpu1.forEach((name, ns) -> {
+                long used = ns - cpu0.getOrDefault(name, 0L);
+                if (used > 5_000_000) {
+                    b.append(' ').append(name).append('=').append(used / 1_000_000);
+                }
+            });
+            System.out.println(b);
         }
+    }
+
+    /** CPU time per live thread, to see which stage of the pipeline works and which waits. */
+    static java.util.Map<String, Long> threadCpu() {
+        var mx = ManagementFactory.getThreadMXBean();
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (long id : mx.getAllThreadIds()) {
+            var info = mx.getThreadInfo(id);
+            long t = mx.getThreadCpuTime(id);
+            if (info != null && t > 0) {
+                out.merge(info.getThreadName(), t, Long::sum);
+            }
+        }
+        return out;
     }
 
     private PlaybackLoad() {
