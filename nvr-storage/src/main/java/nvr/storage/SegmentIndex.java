@@ -161,6 +161,9 @@ final class SegmentIndex implements AutoCloseable {
 
     /** The segment of camera with the greatest start <= timeMs, or null. */
     Segment floor(String camera, long timeMs) {
+        if (timeMs < 0) { // keys hold non-negative times; a negative one would sort after them all
+            return null;
+        }
         byte[] p = prefix(camera);
         try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekForPrev(key(camera, timeMs));
@@ -182,7 +185,7 @@ final class SegmentIndex implements AutoCloseable {
         }
         byte[] p = prefix(camera);
         try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
-            it.seek(key(camera, startMs + 1));
+            it.seek(key(camera, Math.max(0, startMs + 1)));
             while (it.isValid() && hasPrefix(it.key(), p)) {
                 Segment s = decode(it.key(), it.value());
                 if (s != null) {
@@ -200,6 +203,7 @@ final class SegmentIndex implements AutoCloseable {
      */
     void scan(String camera, long fromMs, long toMs, boolean withKeyframes,
               java.util.function.Predicate<Segment> action) {
+        fromMs = Math.max(0, fromMs);
         byte[] p = prefix(camera);
         try (Guard g = open(); RocksIterator it = db.newIterator(segments)) {
             it.seekForPrev(key(camera, fromMs));

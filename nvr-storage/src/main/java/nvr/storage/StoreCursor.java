@@ -25,6 +25,7 @@ final class StoreCursor implements FrameCursor {
     private boolean done;
 
     StoreCursor(Store store, SegmentIndex index, String camera, long fromMs, long toMs) {
+        fromMs = Math.max(0, fromMs); // stored times are never negative
         this.store = store;
         this.index = index;
         this.camera = camera;

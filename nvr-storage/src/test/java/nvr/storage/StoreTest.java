@@ -72,6 +72,9 @@ class StoreTest {
                     c.spans().get(0));
             assertEquals(List.of(new Gap(T0 - 1000, T0), new Gap(T0 + 299 * 40 + 1, T0 + 20_000)), c.gaps());
             assertEquals(List.of("camA", "camB"), s.cameraIds());
+            assertEquals(300, readAll(s, "camA", Long.MIN_VALUE, Long.MAX_VALUE).size(), "negative from");
+            assertEquals(c.spans(), s.coverage("camA", Long.MIN_VALUE, T0 + 20_000).spans());
+            assertEquals(6, s.segments("camA", -5, Long.MAX_VALUE).size());
             assertTrue(meters.get("nvr.storage.frames.written").counter().count() >= 350);
             assertEquals(0, s.verify().errors().size(), s.verify().toString());
         }
