@@ -244,6 +244,19 @@ class DemoServerProcessTest {
         NvrProcess.Result again = nvr("export", "--camera", GATE, "--from", "now-1m", "--to", "now", "--out", mp4.toString());
         assertEquals(2, again.exit(), again.toString());
         assertTrue(again.err().contains("already exists"), again.toString());
+        // every export is audited with the CLI's user
+        String who = "\"who\":\"cli:" + System.getProperty("user.name") + "\"";
+        try (var files = Files.list(dir.resolve("data/audit"))) {
+            String audit = String.join("\n", files.map(f -> {
+                try {
+                    return Files.readString(f);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toList());
+            assertTrue(audit.lines().anyMatch(l -> l.contains("\"action\":\"export\"") && l.contains(who) && l.contains(LOBBY)),
+                    "export of " + LOBBY + " by " + who + " not in the audit log:\n" + audit);
+        }
         // a tampered copy fails verification
         byte[] b = Files.readAllBytes(mp4);
         b[b.length / 2] ^= 0x55;

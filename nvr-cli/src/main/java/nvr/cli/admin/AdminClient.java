@@ -101,7 +101,8 @@ public final class AdminClient {
             throw notRunning("no admin token in " + config.firstRoot());
         }
         return HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofMinutes(10))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json");
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header(AdminServer.USER_HEADER, System.getProperty("user.name", "unknown").replaceAll("[^A-Za-z0-9._@-]", "_"));
     }
 
     private String send(HttpRequest req) {

@@ -27,6 +27,8 @@ import nvr.cli.output.Json;
 public final class AdminServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AdminServer.class.getName());
     private static final int MAX_BODY = 64 * 1024;
+    /** Who runs the CLI; audited with every footage access made through the API. */
+    public static final String USER_HEADER = "X-Nvr-User";
 
     private final HttpServer http;
     private final ExecutorService pool;
@@ -98,7 +100,7 @@ public final class AdminServer implements AutoCloseable {
 
     private void route(HttpExchange ex, String method, String path) throws IOException {
         Map<String, String> q = query(ex);
-        String who = "cli:" + System.getProperty("user.name", "admin");
+        String who = "cli:" + caller(ex);
         switch (method + " " + path) {
             case "GET /cameras" -> json(ex, backend.cameras());
             case "GET /recordings" -> json(ex, backend.recordings(required(q, "camera"), time(q, "from"), time(q, "to")));
@@ -155,6 +157,12 @@ public final class AdminServer implements AutoCloseable {
         }
         os.write((last.replace('\n', ' ') + "\n").getBytes(StandardCharsets.UTF_8));
         os.flush();
+    }
+
+    /** The OS user the CLI runs as (it holds the token, so it is trusted as far as the token is), for the audit log. */
+    private static String caller(HttpExchange ex) {
+        String u = ex.getRequestHeaders().getFirst(USER_HEADER);
+        return u != null && u.matches("[A-Za-z0-9._@-]{1,64}") ? u : "unknown";
     }
 
     private boolean authorized(HttpExchange ex) {
