@@ -32,6 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 class PlaybackEndToEndTest {
     static final String CAM264 = "34020000001320000001";
     static final String CAM265 = "34020000001320000002";
+    /** The H.264 clip twice with a 10 s recording gap between: 0.5-6.5 s and 16.5-22.5 s. */
+    static final String CAMGAP = "34020000001320000003";
     /** Clips start half a second after a whole second so whole-second t= values fall mid-GOP. */
     static final long BASE_S = 1_763_700_000L;
     static final long T0 = BASE_S * 1000 + 500;
@@ -52,6 +54,8 @@ class PlaybackEndToEndTest {
         h265 = Footage.clip(Codec.H265);
         Footage.record(store, CAM264, h264, T0);
         Footage.record(store, CAM265, h265, T0);
+        Footage.record(store, CAMGAP, h264, T0);
+        Footage.record(store, CAMGAP, h264, T0 + 16_000);
         service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
         handler = new PlaybackSipHandler(service, SipText.NVR);
     }
@@ -216,6 +220,33 @@ class PlaybackEndToEndTest {
             List<FfProbe.Frame> frames = FfProbe.frames(ps, "mpeg");
             assertEquals(before + 3, frames.size());
             assertTrue(frames.subList(frames.size() - 3, frames.size()).stream().allMatch(FfProbe.Frame::key));
+        }
+        assertEquals(0, service.activeSessions());
+    }
+
+    @Test
+    void recordingGapIsSkippedWithoutStallingAndTimestampsStayContinuous() throws Exception {
+        long from = BASE_S + 6; // T0 + 5.5 s: keyframe at T0 + 5 s (index 125), 25 frames to the gap
+        long to = BASE_S + 18; // T0 + 17.5 s: frames 0..37 of the second recording
+        try (RtpReceiver rx = RtpReceiver.udp()) {
+            String call = callId();
+            TestDialog d = new TestDialog(call, CAMGAP);
+            SipRequest invite = SipText.invite(call, CAMGAP, SipText.playbackSdp("Playback", CAMGAP, from, to, "udp", rx.port(), null));
+            answerSdp(handler.onInvite(invite, SipText.sdp(invite), d));
+            long t0 = System.nanoTime();
+            handler.onAck(d);
+            assertEndsWith121ThenBye(d);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            rx.awaitQuiet(200, 3000);
+            int expected = 25 + 38;
+            List<Long> ts = rx.frameTimestamps();
+            assertEquals(expected, ts.size());
+            // 63 frames at 1x take ~2.5 s; waiting out the 10 s gap would take 12.5 s
+            assertTrue(seconds < 5, "gap stalled the receiver: " + seconds + " s");
+            for (int i = 1; i < ts.size(); i++) {
+                assertEquals(3600, (ts.get(i) - ts.get(i - 1)) & 0xFFFFFFFFL, "RTP step at frame " + i + " (the gap costs one frame)");
+            }
+            assertPsMatches(rx.writePs(dir, "gap.ps"), expected, 0.040);
         }
         assertEquals(0, service.activeSessions());
     }
