@@ -395,10 +395,12 @@ public final class Store implements AutoCloseable {
                 b.deleteSegment(s.camera(), s.startMs());
                 b.deleteMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()));
                 b.deleteMeta(SegmentIndex.openMarker(s.camera(), s.startMs()));
+                b.addUsage(s.entry().root(), -s.entry().bytes());
             }
             index.write(b, true);
         }
         for (SegmentIndex.Segment s : found) {
+            coverageIndex.invalidate(s.camera(), s.startMs());
             DataRoot root = rootsById.get(s.entry().root());
             if (root != null) {
                 root.segmentBytes.addAndGet(-s.entry().bytes());
