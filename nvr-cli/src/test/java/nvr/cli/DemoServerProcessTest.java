@@ -286,6 +286,31 @@ class DemoServerProcessTest {
 
     @Test
     @Order(8)
+    void sipIsUpWithDigestAuthInTheConfiguredRealm() throws Exception {
+        int sipPort = nvr.cli.config.ConfigLoader.load(cfg).sip().port();
+        try (java.net.DatagramSocket udp = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            udp.setSoTimeout(10_000);
+            int me = udp.getLocalPort();
+            String register = "REGISTER sip:34020000002000000001@3402000000 SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-cli-test-1\r\n"
+                    + "From: <sip:34020000001320000009@3402000000>;tag=cli1\r\n"
+                    + "To: <sip:34020000001320000009@3402000000>\r\n"
+                    + "Call-ID: cli-test-1@127.0.0.1\r\n"
+                    + "CSeq: 1 REGISTER\r\n"
+                    + "Contact: <sip:34020000001320000009@127.0.0.1:" + me + ">\r\n"
+                    + "Max-Forwards: 70\r\nExpires: 3600\r\nContent-Length: 0\r\n\r\n";
+            byte[] b = register.getBytes(StandardCharsets.US_ASCII);
+            udp.send(new java.net.DatagramPacket(b, b.length, java.net.InetAddress.getLoopbackAddress(), sipPort));
+            java.net.DatagramPacket resp = new java.net.DatagramPacket(new byte[4096], 4096);
+            udp.receive(resp);
+            String answer = new String(resp.getData(), 0, resp.getLength(), StandardCharsets.US_ASCII);
+            assertTrue(answer.startsWith("SIP/2.0 401"), answer);
+            assertTrue(answer.contains("realm=\"3402000000\""), answer);
+        }
+    }
+
+    @Test
+    @Order(9)
     void metricsArePrometheusTextWithJvmAndNvrMeters() throws Exception {
         HttpResponse<String> m = http("/metrics");
         assertEquals(200, m.statusCode());
