@@ -31,7 +31,11 @@
  * length, file header included), frames, stream_type, and the keyframe table (offset, ms from start), which
  * positions a reader at the last keyframe at or before T without reading the file. {@code meta}: root uuids,
  * {@code open|camera|start} markers of segments being written, {@code garbage|camera|start} markers of
- * deletions in progress. {@code cameras}, {@code devices}, {@code holds}: registries with string keys.
+ * deletions in progress, {@code usage|uuid} per-root byte counters (8-byte little-endian, updated by merge in
+ * the same batch as the entries they count, so opening never scans the index). {@code days}: coverage
+ * summaries of closed UTC days (key {@code camera | 0x00 | day-start}, the day's segments merged into spans), a
+ * cache dropped whenever a segment of that day changes, so a 90-day coverage query reads 90 values instead of
+ * 129,600 entries. {@code cameras}, {@code devices}, {@code holds}: registries with string keys.
  *
  * <h2>Durability</h2>
  * One writer thread per root; callers only enqueue (bounded in bytes; overflow drops the rest of the GOP and
