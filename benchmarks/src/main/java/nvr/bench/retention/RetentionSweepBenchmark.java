@@ -77,18 +77,19 @@ public final class RetentionSweepBenchmark {
             }
             System.out.printf("built %d segments in %.1f s%n", segments, (System.nanoTime() - built) / 1e9);
 
-            // Tier maximum 31 days, trusted now 32 days after the recording: everything built is past it.
-            long[] wall = {T0 + 32 * DAY};
+            // Time starts 2 days after the recording (nothing deletable); the first tick reads the index. Then
+            // 30 days pass (both clocks, so the trusted clock follows): tier maximum 31 days, all of it is past it.
+            long[] shiftMs = {0};
             long monoOrigin = System.nanoTime();
             TimeSource time = new TimeSource() {
                 @Override
                 public long wallMs() {
-                    return wall[0] + (System.nanoTime() - monoOrigin) / 1_000_000L;
+                    return T0 + 2 * DAY + shiftMs[0] + (System.nanoTime() - monoOrigin) / 1_000_000L;
                 }
 
                 @Override
                 public long monotonicNanos() {
-                    return System.nanoTime();
+                    return System.nanoTime() + shiftMs[0] * 1_000_000L;
                 }
             };
             RetentionConfig cfg = new RetentionConfig(List.of(new Tier("general", 30, 31)), "general", Map.of(),
@@ -96,7 +97,10 @@ public final class RetentionSweepBenchmark {
             SimpleMeterRegistry meters = new SimpleMeterRegistry();
             long t0 = System.nanoTime();
             RetentionManager manager = new RetentionManager(store, cfg, time, meters);
-            System.out.printf("manager start (full index read of %d segments): %.0f ms%n", segments, (System.nanoTime() - t0) / 1e6);
+            manager.tick();
+            System.out.printf("manager start + first tick (full index read of %d segments): %.0f ms%n", segments,
+                    (System.nanoTime() - t0) / 1e6);
+            shiftMs[0] = 30 * DAY;
 
             LiveIngest live = new LiveIngest(store, liveCameras, time);
             live.start();

@@ -91,11 +91,28 @@ final class FootageLedger {
     }
 
     /** Rebuilds every camera's tallies from the index. */
-    synchronized void reconcile(long wallMs) {
-        cameras.clear();
+    void reconcile(long wallMs) {
+        // Built outside the lock (only the retention thread changes the ledger), so status and plan calls
+        // keep answering from the old tallies while a big index is read.
+        Map<String, CameraFootage> fresh = new HashMap<>();
         for (String cam : store.cameraIds()) {
-            load(cam, wallMs);
+            fresh.put(cam, load(cam, wallMs));
         }
+        synchronized (this) {
+            cameras.clear();
+            cameras.putAll(fresh);
+        }
+    }
+
+    /** Newest segment end among segments starting after {@code sinceMs} (cheap: a tail query per camera). */
+    long newestFootageSince(long sinceMs) {
+        long n = Long.MIN_VALUE;
+        for (String cam : store.cameraIds()) {
+            for (SegmentInfo s : store.segments(cam, sinceMs, Long.MAX_VALUE)) {
+                n = Math.max(n, s.endMs());
+            }
+        }
+        return n;
     }
 
     private CameraFootage load(String cam, long wallMs) {
@@ -117,7 +134,6 @@ final class FootageLedger {
                 c.recent.putAll(nearWall);
             }
         }
-        cameras.put(cam, c);
         return c;
     }
 
@@ -126,7 +142,7 @@ final class FootageLedger {
         for (String cam : store.cameraIds()) {
             CameraFootage c = cameras.get(cam);
             if (c == null) {
-                load(cam, wallMs);
+                cameras.put(cam, load(cam, wallMs));
                 continue;
             }
             List<SegmentInfo> got = new ArrayList<>();

@@ -59,6 +59,7 @@ public final class RetentionManager implements AutoCloseable {
     /** Bytes in use when the last tier was gated (protect escalates only if usage grows past it). */
     private long usedWhenGated;
     private long lastReconcileMs;
+    private boolean reconciled;
     private ScheduledExecutorService thread;
 
     private final Counter deletedSegments;
@@ -79,11 +80,10 @@ public final class RetentionManager implements AutoCloseable {
         this.config = config;
         this.ledger = new FootageLedger(store, config.volumes());
         long wall = time.wallMs();
-        ledger.reconcile(wall);
         Path clockFile = config.volumes().get(0).root().resolve(TrustedClock.FILE_NAME);
+        // The full index read happens on the first tick, on the retention thread, not here in the caller's start-up.
         this.clock = TrustedClock.open(clockFile, time, config.maxTrustedDowntime(), CLOCK_TOLERANCE,
-                ledger.newestFootageMs());
-        this.lastReconcileMs = clock.now();
+                () -> ledger.newestFootageSince(wall - 2 * DAY));
         this.holds = new HoldRegistry(store.table("holds"), store::audit);
         this.sweeper = new RetentionSweeper(store, ledger, clock, holds, () -> measure(this.config));
         store.setWriteGate(this::acceptsFootage);
@@ -163,10 +163,11 @@ public final class RetentionManager implements AutoCloseable {
         long wall = time.wallMs();
         long now = clock.tick();
         String clockEvent = clock.takeEvent();
-        if (clockEvent != null || now - lastReconcileMs >= DAY) {
+        if (!reconciled || clockEvent != null || now - lastReconcileMs >= DAY) {
             // After a clock step, new footage may land anywhere in the index: recount it all.
             ledger.reconcile(wall);
             lastReconcileMs = now;
+            reconciled = true;
         } else {
             ledger.refresh(wall);
         }

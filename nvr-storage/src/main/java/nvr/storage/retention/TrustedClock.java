@@ -64,12 +64,18 @@ final class TrustedClock {
      */
     static TrustedClock open(Path file, TimeSource time, Duration maxDowntime, Duration tolerance,
                              long newestFootageMs) throws IOException {
+        return open(file, time, maxDowntime, tolerance, () -> newestFootageMs);
+    }
+
+    /** As above, asking for the newest footage only when there is no state file. */
+    static TrustedClock open(Path file, TimeSource time, Duration maxDowntime, Duration tolerance,
+                             java.util.function.LongSupplier newestFootage) throws IOException {
         TrustedClock c = new TrustedClock(file, time, tolerance.toMillis());
         long wall = time.wallMs();
         // Footage stamps only stand in for the state file on a first run: stamps written by a clock that
         // jumped forward must never push trusted time (and so every footage age) forward.
         boolean hasState = Files.exists(file);
-        long last = hasState ? Long.MIN_VALUE : newestFootageMs;
+        long last = hasState ? Long.MIN_VALUE : newestFootage.getAsLong();
         if (hasState) {
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 String[] f = line.trim().split(" ");
