@@ -32,7 +32,7 @@ public final class IngestServer {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Store store = Store.open(StoreConfig.defaults(data), meters);
         ReceiverConfig cfg = ReceiverConfig.defaults(new PortRange(basePort, basePort + cameras - 1))
-                .withBindAddress("127.0.0.1");
+                .withBindAddress("127.0.0.1").withIoThreads(Args.intArg(args, "--io-threads", 0));
         RtpReceivers receivers = new RtpReceivers(cfg, store::writer, meters, Clock.systemUTC());
         for (int i = 0; i < cameras; i++) {
             receivers.open(cameraId(i), MediaTransport.UDP, null, basePort + i);

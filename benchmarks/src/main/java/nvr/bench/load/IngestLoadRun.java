@@ -27,7 +27,8 @@ import java.util.stream.Stream;
 public final class IngestLoadRun {
     private static final double CLK_TCK = 100.0; // USER_HZ on Linux
 
-    record Sample(String mode, int cameras, double serverCpuPct, double genCpuPct, long rssBytes, long heapBytes,
+    record Sample(String mode, int cameras, double serverCpuPct, double rtpCpuPct, double storageCpuPct,
+                  double genCpuPct, long rssBytes, long heapBytes,
                   long framesSent, long framesStored, long framesOnDisk, long packetsSent, long packetsReceived,
                   long packetsLost, long droppedBroken, long droppedOverload) {
     }
@@ -37,24 +38,28 @@ public final class IngestLoadRun {
         int seconds = Args.intArg(args, "--seconds", 40);
         int warmup = Args.intArg(args, "--warmup", 10);
         int port = Args.intArg(args, "--port", 31000);
-        String xmx = Args.arg(args, "--xmx", "2g");
+        String xmx = Args.arg(args, "--xmx", "1g");
         Path data = Path.of(Args.arg(args, "--data", System.getProperty("java.io.tmpdir") + "/nvr-load-data"));
         String modes = Args.arg(args, "--modes", "raw,nvr");
+        int ioThreads = Args.intArg(args, "--io-threads", 0);
         List<Sample> all = new ArrayList<>();
         for (String n : ns) {
             int cameras = Integer.parseInt(n.trim());
             for (String mode : modes.split(",")) {
-                Sample s = run(mode, cameras, seconds, warmup, port, xmx, data);
+                Sample s = run(mode, cameras, seconds, warmup, port, xmx, data, ioThreads);
                 all.add(s);
                 System.err.println(s);
             }
         }
-        System.out.println("| N | receiver | CPU % of a core (total) | per camera | generator CPU % | RSS MiB (per cam) "
-                + "| heap MiB after GC (per cam) | frames sent | frames stored (on disk) | packets sent / received | lost pkts | dropped broken / overload |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| N | receiver | process CPU % of a core | per camera | of which RTP event loops | of which storage writer "
+                + "| generator CPU % | RSS MiB (per cam) | heap MiB after GC (per cam) | frames sent | frames stored (on disk) "
+                + "| packets sent / received | lost pkts | dropped broken / overload |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Sample s : all) {
-            System.out.printf("| %d | %s | %.1f | %.3f | %.1f | %.0f (%.2f) | %s | %s | %s | %d / %d | %d | %s |%n",
-                    s.cameras, s.mode, s.serverCpuPct, s.serverCpuPct / s.cameras, s.genCpuPct,
+            System.out.printf("| %d | %s | %.1f | %.3f | %s | %s | %.1f | %.0f (%.2f) | %s | %s | %s | %d / %d | %d | %s |%n",
+                    s.cameras, s.mode, s.serverCpuPct, s.serverCpuPct / s.cameras,
+                    s.mode.equals("raw") ? "-" : String.format("%.1f (%.3f/cam)", s.rtpCpuPct, s.rtpCpuPct / s.cameras),
+                    s.mode.equals("raw") ? "-" : String.format("%.1f", s.storageCpuPct), s.genCpuPct,
                     s.rssBytes / 1048576.0, s.rssBytes / 1048576.0 / s.cameras,
                     s.heapBytes < 0 ? "-" : String.format("%.0f (%.2f)", s.heapBytes / 1048576.0, s.heapBytes / 1048576.0 / s.cameras),
                     s.framesSent, s.framesStored < 0 ? "-" : s.framesStored + " (" + s.framesOnDisk + ")",
@@ -63,13 +68,13 @@ public final class IngestLoadRun {
         }
     }
 
-    private static Sample run(String mode, int cameras, int seconds, int warmup, int port, String xmx, Path data)
-            throws Exception {
+    private static Sample run(String mode, int cameras, int seconds, int warmup, int port, String xmx, Path data,
+                              int ioThreads) throws Exception {
         deleteTree(data);
         String cp = System.getProperty("java.class.path");
         String main = mode.equals("raw") ? "nvr.bench.ingest.RawReceiver" : "nvr.bench.ingest.IngestServer";
         Process server = new ProcessBuilder("java", "-Xmx" + xmx, "-cp", cp, main, "--cameras", Integer.toString(cameras),
-                "--port", Integer.toString(port), "--data", data.toString())
+                "--port", Integer.toString(port), "--data", data.toString(), "--io-threads", Integer.toString(ioThreads))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader sout = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         Writer sin = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
@@ -79,11 +84,13 @@ public final class IngestLoadRun {
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread.sleep(warmup * 1000L);
         long t1 = System.nanoTime();
+        java.util.Map<String, Long> th1 = threadTicks(server.pid());
         long s1 = cpuTicks(server.pid());
         long g1 = cpuTicks(gen.pid());
         Thread.sleep((seconds - warmup - 2) * 1000L);
         long t2 = System.nanoTime();
         long s2 = cpuTicks(server.pid());
+        java.util.Map<String, Long> th2 = threadTicks(server.pid());
         long g2 = cpuTicks(gen.pid());
         long rss = rss(server.pid());
         String genOut = new String(gen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -93,7 +100,10 @@ public final class IngestLoadRun {
         String stats = command(sin, sout, "stats");
         String fin = command(sin, sout, "stop");
         server.waitFor(120, TimeUnit.SECONDS);
-        return new Sample(mode, cameras, (s2 - s1) / CLK_TCK / secs * 100, (g2 - g1) / CLK_TCK / secs * 100, rss,
+        return new Sample(mode, cameras, (s2 - s1) / CLK_TCK / secs * 100,
+                (group(th2, "nvr-rtp") - group(th1, "nvr-rtp")) / CLK_TCK / secs * 100,
+                (group(th2, "nvr-storage") - group(th1, "nvr-storage")) / CLK_TCK / secs * 100,
+                (g2 - g1) / CLK_TCK / secs * 100, rss,
                 num(stats, "heapAfterGc"), num(genOut, "framesSent"), num(fin, "framesStored"), num(fin, "framesOnDisk"),
                 num(genOut, "packetsSent"), num(fin, "packets"), num(fin, "packetsLost"), num(fin, "framesDroppedBroken"),
                 num(fin, "framesDroppedOverload"));
@@ -123,6 +133,34 @@ public final class IngestLoadRun {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+    }
+
+    /** CPU ticks per thread (tid:name), from /proc/PID/task/TID/stat; threads that ended are missing. */
+    static java.util.Map<String, Long> threadTicks(long pid) throws IOException {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.put(t.getFileName() + ":" + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return out;
+    }
+
+    private static long group(java.util.Map<String, Long> ticks, String prefix) {
+        long sum = 0;
+        for (var e : ticks.entrySet()) {
+            if (e.getKey().substring(e.getKey().indexOf(':') + 1).startsWith(prefix)) {
+                sum += e.getValue();
+            }
+        }
+        return sum;
     }
 
     static long rss(long pid) throws IOException {

@@ -12,7 +12,8 @@ package nvr.ingest.media;
  * @param stallAfterMs no frame for this long: STALLED (must stay under 5 s minus the 0.5 s health tick)
  * @param offlineAfterMs no frame for this long: OFFLINE
  * @param tcpIdleTimeoutMs a TCP media connection silent this long is closed (a peer stalled mid-frame)
- * @param ioThreads event-loop threads; 0 = one per core
+ * @param ioThreads event-loop threads; 0 = one per four cores (at least one): fewer loops batch more datagrams per
+ *        wake-up, and measured on 2 cores at 64 cameras one loop used 7% of a core, two 18%, four 28%
  */
 public record ReceiverConfig(String bindAddress, PortRange portRange, int udpReceiveBufferBytes,
                              int reorderWindowPackets, int reorderMaxDelayMs, int stallAfterMs, int offlineAfterMs,

@@ -20,6 +20,9 @@ record Transports(EventLoopGroup group, Class<? extends DatagramChannel> datagra
                   Class<? extends ServerSocketChannel> server, Class<? extends SocketChannel> socket, boolean epoll) {
 
     static Transports create(int threads) {
+        if (threads <= 0) {
+            threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 4);
+        }
         DefaultThreadFactory tf = new DefaultThreadFactory("nvr-rtp", true);
         if (Epoll.isAvailable()) {
             return new Transports(new EpollEventLoopGroup(threads, tf), EpollDatagramChannel.class,
