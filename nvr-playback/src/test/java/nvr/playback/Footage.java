@@ -58,34 +58,12 @@ final class Footage {
             throw new IOException("ffmpeg failed: " + out);
         }
         byte[] a = Files.readAllBytes(es);
-        List<byte[]> aus = new ArrayList<>();
+        List<byte[]> aus = NalUnits.splitAccessUnits(codec, a, 0, a.length);
         List<Boolean> key = new ArrayList<>();
-        int auStart = -1;
-        boolean hasVcl = false;
-        int sc = NalUnits.findStartCode(a, 0, a.length);
-        while (sc >= 0) {
-            int begin = sc > 0 && a[sc - 1] == 0 ? sc - 1 : sc; // include a 4-byte start code's leading zero
-            int nal = sc + 3;
-            if (auStart < 0) {
-                auStart = begin;
-            } else if (hasVcl && NalUnits.startsAccessUnit(codec, a, nal, a.length)) {
-                cut(codec, a, auStart, begin, aus, key);
-                auStart = begin;
-                hasVcl = false;
-            }
-            if (nal < a.length && NalUnits.isVcl(codec, NalUnits.nalType(codec, a[nal]))) {
-                hasVcl = true;
-            }
-            sc = NalUnits.findStartCode(a, nal, a.length);
+        for (byte[] au : aus) {
+            key.add(NalUnits.isKeyframe(codec, au, 0, au.length));
         }
-        cut(codec, a, auStart, a.length, aus, key);
         return new Clip(codec, List.copyOf(aus), List.copyOf(key));
-    }
-
-    private static void cut(Codec codec, byte[] a, int from, int to, List<byte[]> aus, List<Boolean> key) {
-        byte[] au = java.util.Arrays.copyOfRange(a, from, to);
-        aus.add(au);
-        key.add(NalUnits.isKeyframe(codec, au, 0, au.length));
     }
 
     /** Writes the clip as frames at startMs + i*40 ms and waits until the store shows all of them durable. */

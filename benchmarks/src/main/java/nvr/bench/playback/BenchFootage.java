@@ -43,29 +43,12 @@ final class BenchFootage {
             throw new IOException("ffmpeg failed: " + out);
         }
         byte[] a = Files.readAllBytes(es);
-        List<byte[]> aus = new ArrayList<>();
+        List<byte[]> aus = NalUnits.splitAccessUnits(Codec.H264, a, 0, a.length);
         List<Boolean> key = new ArrayList<>();
-        int start = -1;
-        boolean vcl = false;
-        for (int sc = NalUnits.findStartCode(a, 0, a.length); sc >= 0; sc = NalUnits.findStartCode(a, sc + 3, a.length)) {
-            int begin = sc > 0 && a[sc - 1] == 0 ? sc - 1 : sc;
-            if (start < 0) {
-                start = begin;
-            } else if (vcl && NalUnits.startsAccessUnit(Codec.H264, a, sc + 3, a.length)) {
-                add(a, start, begin, aus, key);
-                start = begin;
-                vcl = false;
-            }
-            vcl |= sc + 3 < a.length && NalUnits.isVcl(Codec.H264, NalUnits.nalType(Codec.H264, a[sc + 3]));
+        for (byte[] au : aus) {
+            key.add(NalUnits.isKeyframe(Codec.H264, au, 0, au.length));
         }
-        add(a, start, a.length, aus, key);
         return new Clip(aus, key);
-    }
-
-    private static void add(byte[] a, int from, int to, List<byte[]> aus, List<Boolean> key) {
-        byte[] au = Arrays.copyOfRange(a, from, to);
-        aus.add(au);
-        key.add(NalUnits.isKeyframe(Codec.H264, au, 0, au.length));
     }
 
     /** Appends frames through the camera's writer (retrying while its queue is full) and flushes. */

@@ -32,37 +32,13 @@ final class LoopedClipSource implements FrameSource {
         }
     }
 
-    /** Cuts an Annex-B stream at access-unit boundaries (first NAL of each picture or its parameter sets). */
+    /** Cuts an Annex-B stream into access units by the demuxer's rules (NalUnits.splitAccessUnits). */
     static List<Frame> split(Codec codec, byte[] a) {
         List<Frame> out = new ArrayList<>();
-        int auStart = -1;
-        boolean hasVcl = false;
-        int pos = NalUnits.findStartCode(a, 0, a.length);
-        while (pos >= 0) {
-            int nal = pos + 3;
-            int nextSc = nal < a.length ? NalUnits.findStartCode(a, nal, a.length) : -1;
-            int end = nextSc < 0 ? a.length : nextSc;
-            if (auStart < 0) {
-                auStart = 0; // keep a 4-byte start code's leading zero
-            } else if (hasVcl && NalUnits.startsAccessUnit(codec, a, nal, end)) {
-                out.add(frame(codec, a, auStart, pos));
-                auStart = pos;
-                hasVcl = false;
-            }
-            if (nal < end && NalUnits.isVcl(codec, NalUnits.nalType(codec, a[nal]))) {
-                hasVcl = true;
-            }
-            pos = nextSc;
-        }
-        if (auStart >= 0) {
-            out.add(frame(codec, a, auStart, a.length));
+        for (byte[] au : NalUnits.splitAccessUnits(codec, a, 0, a.length)) {
+            out.add(new Frame(au, NalUnits.isKeyframe(codec, au, 0, au.length)));
         }
         return out;
-    }
-
-    private static Frame frame(Codec codec, byte[] a, int from, int to) {
-        byte[] au = java.util.Arrays.copyOfRange(a, from, to);
-        return new Frame(au, NalUnits.isKeyframe(codec, au, 0, au.length));
     }
 
     int size() {

@@ -63,31 +63,11 @@ final class TestClips {
         }
     }
 
-    /** Cuts an Annex-B stream where a new picture starts (where a demuxer cuts too, including a 4-byte code's zero). */
+    /** Cuts an Annex-B stream where a new picture starts (NalUnits.splitAccessUnits: where the demuxer cuts too). */
     static List<Frame> split(Codec codec, byte[] a) {
         List<Frame> frames = new ArrayList<>();
-        int auStart = 0;
-        boolean hasVcl = false;
-        boolean key = false;
-        int sc = NalUnits.findStartCode(a, 0, a.length);
-        while (sc >= 0) {
-            int nal = sc + 3;
-            if (hasVcl && NalUnits.startsAccessUnit(codec, a, nal, a.length)) {
-                int cut = sc > auStart && a[sc - 1] == 0 ? sc - 1 : sc;
-                frames.add(new Frame(java.util.Arrays.copyOfRange(a, auStart, cut), key));
-                auStart = cut;
-                hasVcl = false;
-                key = false;
-            }
-            int t = NalUnits.nalType(codec, a[nal]);
-            if (NalUnits.isVcl(codec, t)) {
-                hasVcl = true;
-                key |= NalUnits.isKeyNal(codec, t);
-            }
-            sc = NalUnits.findStartCode(a, nal, a.length);
-        }
-        if (hasVcl) {
-            frames.add(new Frame(java.util.Arrays.copyOfRange(a, auStart, a.length), key));
+        for (byte[] au : NalUnits.splitAccessUnits(codec, a, 0, a.length)) {
+            frames.add(new Frame(au, NalUnits.isKeyframe(codec, au, 0, au.length)));
         }
         return frames;
     }
