@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nvr.storage.Gap;
+import nvr.storage.json.JsonText;
 
 /**
  * {@code FILE.mp4.sha256.json}: what an export contains and the hashes to check it by. Written by hand
@@ -44,9 +45,9 @@ final class ExportManifest {
         b.append("  \"segments\": [");
         for (int i = 0; i < r.segments().size(); i++) {
             ExportResult.SegmentHash s = r.segments().get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("    {\"file\": ").append(quote(s.file()))
+            b.append(i == 0 ? "\n" : ",\n").append("    {\"file\": ").append(JsonText.quote(s.file()))
                 .append(", \"startMs\": ").append(s.startMs()).append(", \"endMs\": ").append(s.endMs())
-                .append(", \"bytes\": ").append(s.bytes()).append(", \"sha256\": ").append(quote(s.sha256())).append('}');
+                .append(", \"bytes\": ").append(s.bytes()).append(", \"sha256\": ").append(JsonText.quote(s.sha256())).append('}');
         }
         b.append(r.segments().isEmpty() ? "],\n" : "\n  ],\n");
         b.append("  \"gaps\": [");
@@ -60,32 +61,7 @@ final class ExportManifest {
     }
 
     private static StringBuilder field(StringBuilder b, String name, String value) {
-        return b.append("  \"").append(name).append("\": ").append(quote(value));
-    }
-
-    static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
+        return b.append("  \"").append(name).append("\": ").append(JsonText.quote(value));
     }
 
     /** The recorded file hash and size, or null when the manifest lacks them. */

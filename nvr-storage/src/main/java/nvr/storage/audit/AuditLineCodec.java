@@ -1,5 +1,7 @@
 package nvr.storage.audit;
 
+import nvr.storage.json.JsonText;
+
 /**
  * One audit event as one JSON line: {@code {"atMs":..,"who":"..","action":"..","camera":"..","fromMs":..,
  * "toMs":..,"detail":".."}}. The reader accepts exactly this flat shape (strings, integers, null) and returns
@@ -21,29 +23,7 @@ public final class AuditLineCodec {
     }
 
     private static void str(StringBuilder b, String s) {
-        if (s == null) {
-            b.append("null");
-            return;
-        }
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        JsonText.appendQuoted(b, s);
     }
 
     /** Parses a line written by {@link #encode}; null when it is not one. */
