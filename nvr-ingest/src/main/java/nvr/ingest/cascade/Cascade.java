@@ -161,7 +161,7 @@ public final class Cascade implements AutoCloseable {
             if (err == null && resp.isSuccess()) {
                 sendPage(up, what, sn, i + 1, pages, page);
             } else {
-                LOG.log(System.Logger.Level.WARNING, "{0} answer SN {1} to {2}: page {3}/{4} failed ({5}); stopped",
+                LOG.log(System.Logger.Level.WARNING, "{0} answer SN {1,number,#} to {2}: page {3}/{4} failed ({5}); stopped",
                         what, sn, up.config().id(), i + 1, pages, err != null ? err.getMessage() : resp.status());
             }
         }));

@@ -139,7 +139,7 @@ final class RecordingPlan implements InviteDialog.User {
         invite.headers().add("Subject", s.channelId + ":" + ssrc + "," + config.id() + ":0");
         invite.body("APPLICATION/SDP", offer.encodeBytes());
         metrics.invites.increment();
-        LOG.log(System.Logger.Level.DEBUG, "INVITE {0} ssrc {1} port {2}", s.channelId, ssrc, h.localPort());
+        LOG.log(System.Logger.Level.DEBUG, "INVITE {0} ssrc {1} port {2,number,#}", s.channelId, ssrc, h.localPort());
         stack.send(invite, peer).whenComplete((resp, err) -> stack.signaling().execute(
                 () -> onInviteResult(s, gen, h, invite, tag, peer, resp, err)));
     }

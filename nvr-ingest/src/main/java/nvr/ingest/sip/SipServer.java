@@ -100,7 +100,7 @@ public final class SipServer implements AutoCloseable {
         long periodMs = Math.max(100, config.keepaliveSeconds() * 1000L / 4);
         core.scheduleWithFixedDelay(this::superviseKeepalives, periodMs, periodMs, TimeUnit.MILLISECONDS);
         core.execute(cascade::start);
-        LOG.log(System.Logger.Level.INFO, "SIP server {0} (domain {1}) on UDP+TCP port {2}", config.id(), config.domain(),
+        LOG.log(System.Logger.Level.INFO, "SIP server {0} (domain {1}) on UDP+TCP port {2,number,#}", config.id(), config.domain(),
                 stack.port());
     }
 
