@@ -13,6 +13,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.DatagramChannel;
@@ -92,7 +93,8 @@ public final class PlaybackService implements AutoCloseable {
      * Validates {@code req} and starts a session keyed by {@code key} (the dialog's Call-ID). Never blocks
      * on the network or disk beyond an index lookup: transport connection happens in the background.
      *
-     * @throws PlaybackRejected 404 unknown channel / no footage, 488 bad range, 486 busy, 488 unusable offer
+     * @throws PlaybackRejected 404 unknown channel / no footage, 488 bad range, 486 busy, 488 unusable offer,
+     *         500 the access cannot be written to the audit log
      */
     public MediaAnswer open(String key, PlaybackRequest req, SessionSignal signal) throws PlaybackRejected {
         try {
@@ -131,6 +133,15 @@ public final class PlaybackService implements AutoCloseable {
             throw new PlaybackRejected(488, "bad-offer", "cannot send stream_type 0x" + Integer.toHexString(streamType));
         }
         String id = "pb-" + ids.incrementAndGet();
+        // audited before any media socket opens: an access that cannot be put on record is refused
+        try {
+            store.audit(new AuditEvent(System.currentTimeMillis(), req.who(), req.kind().name().toLowerCase(),
+                req.camera(), req.fromMs(), req.toMs(), "session=" + id + " transport=" + req.transport()
+                + " peer=" + req.peer() + (req.kind() == PlaybackRequest.Kind.DOWNLOAD ? " speed=" + req.downloadSpeed() : "")));
+        } catch (UncheckedIOException e) {
+            throw new PlaybackRejected(500, "audit", "access refused because it cannot be audited: "
+                + e.getCause().getMessage() + "; check the audit log's disk");
+        }
         PlaybackSession session = new PlaybackSession(id, req, store, disk, muxer, metrics, this::ended,
             config.maxQueuedBytes(), config.stallTimeoutMs());
         MediaAnswer answer;
@@ -151,9 +162,6 @@ public final class PlaybackService implements AutoCloseable {
         }
         sessions.put(key, new Entry(session, signal, listener));
         metrics.sessionStarted(req.kind().name().toLowerCase());
-        store.audit(new AuditEvent(System.currentTimeMillis(), req.who(), req.kind().name().toLowerCase(),
-            req.camera(), req.fromMs(), req.toMs(), "session=" + id + " transport=" + req.transport()
-            + " peer=" + req.peer() + (req.kind() == PlaybackRequest.Kind.DOWNLOAD ? " speed=" + req.downloadSpeed() : "")));
         return answer;
     }
 

@@ -1,6 +1,7 @@
 package nvr.playback.export;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,8 @@ public final class Mp4Exporter {
      * Writes {@code out} (via a temporary file renamed at the end) and {@code out + ".sha256.json"}, and
      * audits the export as {@code who}.
      *
-     * @throws ExportException no footage in the range, codec not H.264/H.265, undecodable parameter sets
+     * @throws ExportException no footage in the range, codec not H.264/H.265, undecodable parameter sets, or
+     *         the export cannot be written to the audit log (the files are then removed)
      */
     public static ExportResult export(Store store, String camera, long fromMs, long toMs, Path out, String who,
                                       ExportProgress progress) throws IOException, ExportException {
@@ -97,8 +99,16 @@ public final class Mp4Exporter {
         } finally {
             Files.deleteIfExists(manifestTmp);
         }
-        store.audit(new AuditEvent(now, who, "export", camera, fromMs, toMs,
-            "file=" + out.toAbsolutePath() + " sha256=" + sha + " frames=" + frames.count));
+        try {
+            store.audit(new AuditEvent(now, who, "export", camera, fromMs, toMs,
+                "file=" + out.toAbsolutePath() + " sha256=" + sha + " frames=" + frames.count));
+        } catch (UncheckedIOException e) {
+            // footage must not leave unaudited: take the export back before reporting the failure
+            Files.deleteIfExists(out);
+            Files.deleteIfExists(result.manifest());
+            throw new ExportException("export refused because it cannot be audited: " + e.getCause().getMessage()
+                + "; check the audit log's disk", e);
+        }
         return result;
     }
 
