@@ -171,13 +171,8 @@ public final class PlaybackService implements AutoCloseable {
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(high / 4, high));
     }
 
-    private MediaAnswer openUdp(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
-        DatagramChannel jdk = DatagramChannel.open();
-        jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-        jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
-        int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
-        NioDatagramChannel ch = new NioDatagramChannel(jdk);
-        configure(ch, req);
+    /** Registers {@code ch} with the media loop and connects it to the receiver; the session attaches once connected. */
+    private void registerAndConnect(Channel ch, PlaybackRequest req, PlaybackSession session) {
         group.register(ch).addListener(reg -> {
             if (!reg.isSuccess()) {
                 session.endBeforeAttach(EndReason.RECEIVER_GONE);
@@ -192,6 +187,16 @@ public final class PlaybackService implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private MediaAnswer openUdp(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
+        DatagramChannel jdk = DatagramChannel.open();
+        jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+        jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
+        int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
+        NioDatagramChannel ch = new NioDatagramChannel(jdk);
+        configure(ch, req);
+        registerAndConnect(ch, req, session);
         return new MediaAnswer(id, config.mediaAddress(), port, req.ssrc(), req.transport(), null);
     }
 
@@ -203,20 +208,7 @@ public final class PlaybackService implements AutoCloseable {
         configure(ch, req);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs());
         ch.config().setTcpNoDelay(true);
-        group.register(ch).addListener(reg -> {
-            if (!reg.isSuccess()) {
-                session.endBeforeAttach(EndReason.RECEIVER_GONE);
-                return;
-            }
-            ch.connect(req.peer()).addListener(c -> {
-                if (c.isSuccess()) {
-                    session.attach(ch);
-                } else {
-                    ch.close();
-                    session.endBeforeAttach(EndReason.RECEIVER_GONE);
-                }
-            });
-        });
+        registerAndConnect(ch, req, session);
         return new MediaAnswer(id, config.mediaAddress(), port, req.ssrc(), req.transport(), "active");
     }
 
