@@ -275,39 +275,19 @@ final class SegmentIndex implements AutoCloseable {
         private final WriteBatch batch = new WriteBatch();
 
         Batch putSegment(String camera, long startMs, IndexEntry e) throws IOException {
-            try {
-                batch.put(segments, key(camera, startMs), e.encode());
-            } catch (RocksDBException ex) {
-                throw new IOException(ex);
-            }
-            return this;
+            return put(segments, key(camera, startMs), e.encode());
         }
 
         Batch deleteSegment(String camera, long startMs) throws IOException {
-            try {
-                batch.delete(segments, key(camera, startMs));
-            } catch (RocksDBException ex) {
-                throw new IOException(ex);
-            }
-            return this;
+            return delete(segments, key(camera, startMs));
         }
 
         Batch putMeta(String k, byte[] v) throws IOException {
-            try {
-                batch.put(meta, bytes(k), v);
-            } catch (RocksDBException ex) {
-                throw new IOException(ex);
-            }
-            return this;
+            return put(meta, bytes(k), v);
         }
 
         Batch deleteMeta(String k) throws IOException {
-            try {
-                batch.delete(meta, bytes(k));
-            } catch (RocksDBException ex) {
-                throw new IOException(ex);
-            }
-            return this;
+            return delete(meta, bytes(k));
         }
 
         /** Adds delta (may be negative) to a root's usage counter, atomically with the rest of the batch. */
@@ -324,17 +304,25 @@ final class SegmentIndex implements AutoCloseable {
         }
 
         Batch putDay(String camera, long dayStart, byte[] summary) throws IOException {
+            return put(days, key(camera, dayStart), summary);
+        }
+
+        Batch deleteDay(String camera, long dayStart) throws IOException {
+            return delete(days, key(camera, dayStart));
+        }
+
+        private Batch put(ColumnFamilyHandle family, byte[] k, byte[] v) throws IOException {
             try {
-                batch.put(days, key(camera, dayStart), summary);
+                batch.put(family, k, v);
             } catch (RocksDBException ex) {
                 throw new IOException(ex);
             }
             return this;
         }
 
-        Batch deleteDay(String camera, long dayStart) throws IOException {
+        private Batch delete(ColumnFamilyHandle family, byte[] k) throws IOException {
             try {
-                batch.delete(days, key(camera, dayStart));
+                batch.delete(family, k);
             } catch (RocksDBException ex) {
                 throw new IOException(ex);
             }
