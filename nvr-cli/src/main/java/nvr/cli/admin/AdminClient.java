@@ -54,15 +54,7 @@ public final class AdminClient {
     public Object postStreaming(String path, Map<String, ?> body, Consumer<Double> progress) {
         HttpRequest req = request(path).timeout(Duration.ofHours(12))
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build();
-        HttpResponse<java.io.InputStream> resp;
-        try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw CliException.failed("interrupted");
-        }
+        HttpResponse<java.io.InputStream> resp = exchange(req, HttpResponse.BodyHandlers.ofInputStream());
         if (resp.statusCode() != 200) {
             try (var in = resp.body()) {
                 throw rejected(resp.statusCode(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
@@ -106,19 +98,23 @@ public final class AdminClient {
     }
 
     private String send(HttpRequest req) {
-        HttpResponse<String> resp;
+        HttpResponse<String> resp = exchange(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (resp.statusCode() != 200) {
+            throw rejected(resp.statusCode(), resp.body());
+        }
+        return resp.body();
+    }
+
+    /** Sends {@code req}; an unreachable NVR or an interrupt becomes a one-line CliException. */
+    private <T> HttpResponse<T> exchange(HttpRequest req, HttpResponse.BodyHandler<T> body) {
         try {
-            resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(req, body);
         } catch (IOException e) {
             throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CliException.failed("interrupted");
         }
-        if (resp.statusCode() != 200) {
-            throw rejected(resp.statusCode(), resp.body());
-        }
-        return resp.body();
     }
 
     private CliException unreachable(IOException e) {
