@@ -143,14 +143,11 @@ public final class ConfigLoader {
         si.rejectUnknown();
 
         YamlSection me = top.section("media");
-        String range = me.string("port-range", "30000-30999", PORT_RANGE, "\"LOW-HIGH\", ports 1024-65535");
-        var m = PORT_RANGE.matcher(range);
-        m.matches();
+        var m = me.matched("port-range", "30000-30999", PORT_RANGE, "\"LOW-HIGH\", ports 1024-65535");
         int lo = Integer.parseInt(m.group(1));
         int hi = Integer.parseInt(m.group(2));
         if (lo < 1024 || hi > 65535 || lo > hi) {
-            throw new ConfigException("media.port-range", "media.port-range: " + YamlSection.quote(range)
-                    + " is not allowed; allowed: \"LOW-HIGH\" with 1024 <= LOW <= HIGH <= 65535");
+            throw me.notAllowed("port-range", m.group(), "\"LOW-HIGH\" with 1024 <= LOW <= HIGH <= 65535");
         }
         NvrConfig.Media media = new NvrConfig.Media(lo, hi,
                 me.string("bind", "0.0.0.0", IP, "an IP address of this host, or 0.0.0.0 for all"),
@@ -159,14 +156,11 @@ public final class ConfigLoader {
         me.rejectUnknown();
 
         YamlSection ad = top.section("admin");
-        String listen = ad.string("listen", "127.0.0.1:8080", HOST_PORT, "\"HOST:PORT\" on loopback, e.g. \"127.0.0.1:8080\"");
-        var hp = HOST_PORT.matcher(listen);
-        hp.matches();
+        var hp = ad.matched("listen", "127.0.0.1:8080", HOST_PORT, "\"HOST:PORT\" on loopback, e.g. \"127.0.0.1:8080\"");
         String adminHost = hp.group(1).replace("[", "").replace("]", "");
         int adminPort = Integer.parseInt(hp.group(2));
         if (adminPort < 1 || adminPort > 65535 || !isLoopback(adminHost)) {
-            throw new ConfigException("admin.listen", "admin.listen: " + YamlSection.quote(listen)
-                    + " is not allowed; allowed: a loopback address and port 1-65535, e.g. \"127.0.0.1:8080\"");
+            throw ad.notAllowed("listen", hp.group(), "a loopback address and port 1-65535, e.g. \"127.0.0.1:8080\"");
         }
         ad.rejectUnknown();
 

@@ -89,6 +89,19 @@ final class YamlSection {
         return s;
     }
 
+    /** A string that matches {@code pattern} (else a ConfigException naming {@code allowedText}), as a matched Matcher. */
+    java.util.regex.Matcher matched(String key, String dflt, java.util.regex.Pattern pattern, String allowedText)
+            throws ConfigException {
+        java.util.regex.Matcher m = pattern.matcher(string(key, dflt, pattern, allowedText));
+        m.matches(); // string() checked it
+        return m;
+    }
+
+    /** The one-line error for a value of {@code key} that has the right form but is out of bounds. */
+    ConfigException notAllowed(String key, String value, String allowedText) {
+        return new ConfigException(child(key), where(child(key)) + quote(value) + " is not allowed; allowed: " + allowedText);
+    }
+
     String choice(String key, String dflt, String... choices) throws ConfigException {
         String s = string(key, dflt, null, String.join(" | ", choices));
         for (String c : choices) {
