@@ -26,6 +26,7 @@ import nvr.gb28181.sip.DigestCredentials;
 import nvr.gb28181.sip.SipHeaders;
 import nvr.gb28181.sip.SipRequest;
 import nvr.gb28181.sip.SipResponse;
+import nvr.ingest.Await;
 import nvr.ingest.device.RegistryRecord;
 import nvr.ingest.sip.SipConfig;
 import nvr.ingest.sip.SipServer;
@@ -96,7 +97,7 @@ class CascadeTest {
                 SipResponse ok = reg2.createResponse(200, null, "p1");
                 ok.headers().add("Expires", "3600");
                 platform.send(ok);
-                DeviceInteropTestAccess.await(server::upstreamsRegistered, 5);
+                Await.until(server::upstreamsRegistered, 5);
 
                 // Our keepalive (period 1 s).
                 SipRequest ka = platform.receiveRequest("MESSAGE", 3000);
@@ -227,23 +228,5 @@ class CascadeTest {
         }
         assertEquals(sumNum, items.size());
         return items;
-    }
-
-    /** Polling helper shared with the SIP tests. */
-    static final class DeviceInteropTestAccess {
-        interface Check {
-            boolean ok() throws Exception;
-        }
-
-        static void await(Check c, double seconds) throws Exception {
-            long deadline = System.nanoTime() + (long) (seconds * 1e9);
-            while (System.nanoTime() < deadline) {
-                if (c.ok()) {
-                    return;
-                }
-                Thread.sleep(50);
-            }
-            assertTrue(c.ok(), "condition not met within " + seconds + " s");
-        }
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import nvr.ingest.Await;
 import nvr.ingest.device.RegistryRecord;
 import nvr.ingest.media.PortRange;
 import nvr.ingest.media.ReceiverConfig;
@@ -67,13 +68,13 @@ class DeviceInteropTest {
                     assertEquals("340200", cam.get("civilCode"));
                     assertEquals("117.2272", cam.get("longitude"));
                     assertEquals(DEVICE, cam.get("deviceId"));
-                    awaitTrue(() -> "SimVendor".equals(RegistryRecord.decode(store.table("devices").get(DEVICE)).get("manufacturer")), 10);
+                    Await.until(() -> "SimVendor".equals(RegistryRecord.decode(store.table("devices").get(DEVICE)).get("manufacturer")), 10);
                     assertTrue(firstFrames > 0);
                 } finally {
                     sim.kill();
                 }
                 long killedAt = System.nanoTime();
-                awaitTrue(() -> server.devices().stream().noneMatch(SipServer.DeviceStatus::online), 3 * KEEPALIVE_S + 3);
+                Await.until(() -> server.devices().stream().noneMatch(SipServer.DeviceStatus::online), 3 * KEEPALIVE_S + 3);
                 double offlineAfterS = (System.nanoTime() - killedAt) / 1e9;
                 assertTrue(offlineAfterS <= 3 * KEEPALIVE_S + 1.0, "offline after " + offlineAfterS + " s");
                 assertEquals("false", RegistryRecord.decode(store.table("devices").get(DEVICE)).get("online"));
@@ -112,21 +113,6 @@ class DeviceInteropTest {
             Thread.sleep(200);
         }
         throw new AssertionError("only " + n + " frames recorded, wanted " + atLeast);
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    static void awaitTrue(Check c, double seconds) throws Exception {
-        long deadline = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < deadline) {
-            if (c.ok()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        assertTrue(c.ok(), "condition not met within " + seconds + " s");
     }
 
     /** The simulator child process and its stdout lines. */

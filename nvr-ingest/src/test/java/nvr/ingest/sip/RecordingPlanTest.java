@@ -19,6 +19,7 @@ import nvr.gb28181.sip.DigestChallenge;
 import nvr.gb28181.sip.SipHeaders;
 import nvr.gb28181.sip.SipRequest;
 import nvr.gb28181.sip.SipResponse;
+import nvr.ingest.Await;
 import nvr.ingest.media.PortRange;
 import nvr.ingest.media.ReceiverConfig;
 import nvr.ingest.media.RtpReceivers;
@@ -67,7 +68,7 @@ class RecordingPlanTest {
                 assertEquals(200, dev.receiveResponse(3000).status());
                 dev.send(message(dev, part2.toBytes(Charset.forName("GB2312"))));
                 assertEquals(200, dev.receiveResponse(3000).status());
-                DeviceInteropTest.awaitTrue(() -> store.table("cameras").get("34020000001340000021") != null, 3);
+                Await.until(() -> store.table("cameras").get("34020000001340000021") != null, 3);
                 nvr.ingest.device.RegistryRecord cam = nvr.ingest.device.RegistryRecord.decode(store.table("cameras").get(CH));
                 assertEquals("Hikvision", cam.get("manufacturer"));
                 assertEquals("31.8", cam.get("latitude"));
@@ -85,7 +86,7 @@ class RecordingPlanTest {
                 SipResponse ok = answer(dev, invite);
                 SipRequest ack = dev.receiveRequest("ACK", 3000);
                 assertNotNull(ack);
-                DeviceInteropTest.awaitTrue(() -> server.recording(CH), 3);
+                Await.until(() -> server.recording(CH), 3);
 
                 // The camera hangs up: we answer 200 and INVITE again after the backoff.
                 SipHeaders h = new SipHeaders().add("Via", "SIP/2.0/UDP 127.0.0.1:" + dev.port() + ";branch=z9hG4bKbye" + System.nanoTime())
@@ -105,7 +106,7 @@ class RecordingPlanTest {
                 assertNotNull(third, "retry after a refused INVITE");
                 answer(dev, third);
                 assertNotNull(dev.receiveRequest("ACK", 3000));
-                DeviceInteropTest.awaitTrue(() -> server.recording(CH), 3);
+                Await.until(() -> server.recording(CH), 3);
 
                 // Unregister: our BYE ends the stream.
                 register(dev, 0);
@@ -113,7 +114,7 @@ class RecordingPlanTest {
                 assertNotNull(bye, "BYE when the device unregisters");
                 assertEquals(third.callId(), bye.callId());
                 dev.send(bye.createResponse(200, null, null));
-                DeviceInteropTest.awaitTrue(() -> !server.recording(CH), 3);
+                Await.until(() -> !server.recording(CH), 3);
                 assertTrue(meters.counter("nvr.sip.invites").count() >= 3);
             }
         }

@@ -29,6 +29,7 @@ import nvr.gb28181.sip.SipResponse;
 import nvr.gb28181.sip.SipStreamFramer;
 import nvr.gb28181.sip.SipParser;
 import nvr.gb28181.sip.VendorTexts;
+import nvr.ingest.Await;
 import nvr.ingest.cascade.UpstreamConfig;
 import nvr.storage.Store;
 import nvr.storage.StoreConfig;
@@ -222,7 +223,7 @@ class SipServerWireTest {
             platform.send("BYE sip:34020000001320000001@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:" + platform.port()
                     + ";branch=z9hG4bKbye1\r\n" + dialogHeaders + "CSeq: 3 BYE\r\nContent-Length: 0\r\n\r\n");
             assertEquals(200, (platform.receiveResponse(3000)).status());
-            DeviceInteropTest.awaitTrue(() -> calls.size() == 4, 3);
+            Await.until(() -> calls.size() == 4, 3);
             assertEquals("ack " + inv.callId(), calls.get(1));
             assertEquals("info PAUSE MANSRTSP/1.0", calls.get(2));
             assertEquals("bye " + inv.callId(), calls.get(3));
