@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the real ffmpeg/ffprobe on what we produced. */
-final class FfProbe {
+public final class FfProbe {
     /** One decoded frame as ffprobe reports it. */
-    record Frame(boolean key, double ptsSeconds) {
+    public record Frame(boolean key, double ptsSeconds) {
     }
 
     /** Stream facts: codec name, size, frame count from -count_frames, duration (NaN if unknown). */
-    record Stream(String codec, int width, int height, long frames, double duration) {
+    public record Stream(String codec, int width, int height, long frames, double duration) {
     }
 
-    static String run(List<String> cmd) throws IOException, InterruptedException {
+    public static String run(List<String> cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -30,7 +30,7 @@ final class FfProbe {
     }
 
     /** ffmpeg -v error decode to null; returns its error output (empty when the file decodes cleanly). */
-    static String decodeErrors(Path file, String format) throws IOException, InterruptedException {
+    public static String decodeErrors(Path file, String format) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error"));
         if (format != null) {
             cmd.addAll(List.of("-f", format));
@@ -39,7 +39,7 @@ final class FfProbe {
         return run(cmd).trim();
     }
 
-    static List<Frame> frames(Path file, String format) throws IOException, InterruptedException {
+    public static List<Frame> frames(Path file, String format) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         if (format != null) {
             cmd.addAll(List.of("-f", format));
@@ -65,7 +65,7 @@ final class FfProbe {
         return out;
     }
 
-    static Stream stream(Path file, String format) throws IOException, InterruptedException {
+    public static Stream stream(Path file, String format) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of("ffprobe", "-v", "error"));
         if (format != null) {
             cmd.addAll(List.of("-f", format));

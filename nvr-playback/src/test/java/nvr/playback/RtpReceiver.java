@@ -19,8 +19,8 @@ import java.util.List;
  * The test client's own RTP receive code (no production classes): UDP socket, or TCP with RFC 4571
  * 2-byte length framing as listener or connector. Collects packets with their arrival time.
  */
-final class RtpReceiver implements AutoCloseable {
-    record Packet(int seq, long timestamp, long ssrc, boolean marker, int payloadType, byte[] payload, long arrivalNanos) {
+public final class RtpReceiver implements AutoCloseable {
+    public record Packet(int seq, long timestamp, long ssrc, boolean marker, int payloadType, byte[] payload, long arrivalNanos) {
     }
 
     private final List<Packet> packets = new ArrayList<>();
@@ -39,7 +39,7 @@ final class RtpReceiver implements AutoCloseable {
         thread.start();
     }
 
-    static RtpReceiver udp() throws IOException {
+    public static RtpReceiver udp() throws IOException {
         DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         s.setReceiveBufferSize(16 << 20);
         return new RtpReceiver(s, null, true);
@@ -62,7 +62,7 @@ final class RtpReceiver implements AutoCloseable {
         return r;
     }
 
-    int port() {
+    public int port() {
         return udp != null ? udp.getLocalPort() : server.getLocalPort();
     }
 
@@ -144,20 +144,20 @@ final class RtpReceiver implements AutoCloseable {
         notifyAll();
     }
 
-    long firstArrivalNanos() {
+    public long firstArrivalNanos() {
         return firstArrivalNanos;
     }
 
-    synchronized List<Packet> packets() {
+    public synchronized List<Packet> packets() {
         return List.copyOf(packets);
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return packets.size();
     }
 
     /** Waits until no packet arrived for quietMs (or timeoutMs passed). */
-    void awaitQuiet(long quietMs, long timeoutMs) throws InterruptedException {
+    public void awaitQuiet(long quietMs, long timeoutMs) throws InterruptedException {
         long end = System.currentTimeMillis() + timeoutMs;
         int last = -1;
         while (System.currentTimeMillis() < end) {
@@ -171,7 +171,7 @@ final class RtpReceiver implements AutoCloseable {
     }
 
     /** Concatenated payloads in arrival order, written to a file for ffmpeg. */
-    Path writePs(Path dir, String name) throws IOException {
+    public Path writePs(Path dir, String name) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (Packet p : packets()) {
             out.write(p.payload());
@@ -182,7 +182,7 @@ final class RtpReceiver implements AutoCloseable {
     }
 
     /** Number of sequence numbers missing between the first and last packet. */
-    int lost() {
+    public int lost() {
         List<Packet> ps = packets();
         if (ps.isEmpty()) {
             return 0;
@@ -192,7 +192,7 @@ final class RtpReceiver implements AutoCloseable {
     }
 
     /** Marker-bit-delimited frames: timestamps of packets carrying the marker, in order. */
-    List<Long> frameTimestamps() {
+    public List<Long> frameTimestamps() {
         List<Long> out = new ArrayList<>();
         for (Packet p : packets()) {
             if (p.marker()) {

@@ -1,0 +1,214 @@
+package nvr.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import nvr.cli.config.ConfigLoader;
+import nvr.cli.config.NvrConfig;
+import nvr.playback.FfProbe;
+import nvr.playback.RtpReceiver;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A police platform gets footage from a served NVR over real SIP/UDP: {@code nvr serve --demo} records
+ * the demo cameras and registers (digest auth) to the platform configured under {@code upstream:}, played
+ * here by {@link UpperPlatform} with its own SIP text. The platform asks RecordInfo for the last minute,
+ * then INVITEs s=Playback for a 10 s sub-range of the H.264 demo camera, receives PS/RTP on its own UDP
+ * socket until MediaStatus 121 and the NVR's BYE, and ffmpeg decodes what arrived with zero errors and the
+ * range's frame count. The access is in the audit log under the platform's id.
+ */
+class PlatformPlaybackProcessTest {
+    static final String GATE = DemoServerProcessTest.GATE;
+    static final ZoneId ZONE = ZoneId.systemDefault(); // the server runs on this machine: same local time
+    static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+    static final Charset GB2312 = Charset.forName("GB2312");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void platformQueriesRecordInfoAndPlaysBackARangeOverSip() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")) && Files.isExecutable(Path.of("/usr/bin/ffprobe")),
+                "ffmpeg/ffprobe not installed: skipping the platform playback process test");
+        try (UpperPlatform platform = new UpperPlatform()) {
+            String yaml = "upstream:\n  - {id: \"" + UpperPlatform.ID + "\", domain: \"" + UpperPlatform.DOMAIN
+                    + "\", host: \"127.0.0.1\", port: " + platform.port() + ", password: \"" + UpperPlatform.PASSWORD
+                    + "\", keepalive-seconds: 5}\n";
+            try (DemoServer server = DemoServer.start(dir, yaml)) {
+                NvrConfig.Sip sip = ConfigLoader.load(server.cfg).sip();
+                platform.nvr(sip.port());
+                run(server, platform, sip.id());
+            }
+        }
+    }
+
+    private void run(DemoServer nvr, UpperPlatform platform, String nvrId) throws Exception {
+        // the NVR registered to us with a correct digest answer
+        long regDeadline = System.currentTimeMillis() + 15_000;
+        while (platform.registrations == 0 && platform.registerProblem == null && System.currentTimeMillis() < regDeadline) {
+            Thread.sleep(100);
+        }
+        assertNull(platform.registerProblem);
+        assertTrue(platform.registrations > 0, "the NVR never registered to its upper platform:\n" + nvr.logText());
+        assertEquals(nvrId, platform.registeredAs, "the NVR authenticates as its own sip.id");
+
+        // 14 s of footage of the H.264 camera, so a 10 s range that starts 2 s in is all recorded
+        Object rec = nvr.until(o -> {
+            List<Map<String, Object>> spans = DemoServer.rows(DemoServer.obj(o).get("spans"));
+            return !spans.isEmpty() && ((Number) spans.get(0).get("endMs")).longValue()
+                    - ((Number) spans.get(0).get("startMs")).longValue() >= 14_000;
+        }, 40, "recordings", "list", "--camera", GATE, "--from", "now-10m", "--to", "now", "--json");
+        Map<String, Object> span = DemoServer.rows(DemoServer.obj(rec).get("spans")).get(0);
+        long spanStart = ((Number) span.get("startMs")).longValue();
+        long spanEnd = ((Number) span.get("endMs")).longValue();
+        double fps = ((Number) span.get("frames")).doubleValue() * 1000.0 / (spanEnd - spanStart);
+
+        recordInfo(platform, nvrId, spanStart);
+
+        long t1 = spanStart / 1000 + 2;
+        long t2 = t1 + 10;
+        playback(nvr, platform, nvrId, t1, t2, fps);
+    }
+
+    /** (1) MESSAGE RecordInfo Query for the last minute; every answer page acknowledged; items in local time. */
+    private void recordInfo(UpperPlatform platform, String nvrId, long spanStartMs) throws Exception {
+        long now = System.currentTimeMillis();
+        String from = LOCAL.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(now - 60_000), ZONE));
+        String to = LOCAL.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(now + 5_000), ZONE));
+        String xml = "<?xml version=\"1.0\" encoding=\"GB2312\"?>\r\n<Query>\r\n<CmdType>RecordInfo</CmdType>\r\n<SN>4711</SN>\r\n"
+                + "<DeviceID>" + GATE + "</DeviceID>\r\n<StartTime>" + from + "</StartTime>\r\n<EndTime>" + to + "</EndTime>\r\n"
+                + "<Secrecy>0</Secrecy>\r\n<Type>all</Type>\r\n</Query>\r\n";
+        int me = platform.port();
+        platform.sendRequest("MESSAGE sip:" + nvrId + "@" + UpperPlatform.DOMAIN + " SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-ri-1\r\n"
+                + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=ri1\r\n"
+                + "To: <sip:" + nvrId + "@" + UpperPlatform.DOMAIN + ">\r\n"
+                + "Call-ID: ri-1@127.0.0.1\r\nCSeq: 20 MESSAGE\r\nMax-Forwards: 70\r\n",
+                "Application/MANSCDP+xml", xml.getBytes(GB2312));
+        UpperPlatform.Msg ok = platform.next(m -> m.isResponse() && "ri-1@127.0.0.1".equals(m.callId()), 5_000);
+        assertNotNull(ok, "no answer to the RecordInfo MESSAGE");
+        assertEquals(200, ok.status(), ok.raw());
+
+        int sumNum = -1;
+        List<long[]> items = new ArrayList<>();
+        while (sumNum < 0 || items.size() < sumNum) {
+            UpperPlatform.Msg page = platform.next(m -> m.isRequest("MESSAGE") && m.body().contains("<CmdType>RecordInfo</CmdType>"), 5_000);
+            assertNotNull(page, "RecordInfo answer incomplete: " + items.size() + " of SumNum " + sumNum);
+            platform.answer(page, 200, "OK", null); // the next page only follows this 200
+            assertTrue(page.body().contains("<SN>4711</SN>"), page.body());
+            int n = Integer.parseInt(tag(page.body(), "SumNum"));
+            assertTrue(sumNum < 0 || sumNum == n, "SumNum changed between pages: " + page.body());
+            sumNum = n;
+            Matcher item = Pattern.compile("<Item>(.*?)</Item>", Pattern.DOTALL).matcher(page.body());
+            while (item.find()) {
+                assertEquals(GATE, tag(item.group(1), "DeviceID"), item.group(1));
+                items.add(new long[] {localMs(tag(item.group(1), "StartTime")), localMs(tag(item.group(1), "EndTime"))});
+            }
+        }
+        assertTrue(sumNum >= 1, "the camera records, so RecordInfo must list at least one item");
+        assertEquals(sumNum, items.size());
+        long first = items.stream().mapToLong(i -> i[0]).min().orElseThrow();
+        // local times without a zone, whole seconds: the first item starts where the index says recording began
+        assertTrue(Math.abs(first - spanStartMs) <= 1_000, "first RecordInfo item starts at " + first + ", index says " + spanStartMs);
+        for (long[] i : items) {
+            assertTrue(i[0] < i[1] && i[1] <= System.currentTimeMillis() + 2_000, "bad item " + i[0] + "-" + i[1]);
+        }
+    }
+
+    /** (2) INVITE s=Playback over UDP; ACK; PS/RTP until MediaStatus 121 and BYE; ffmpeg checks what arrived. */
+    private void playback(DemoServer nvr, UpperPlatform platform, String nvrId, long t1, long t2, double fps) throws Exception {
+        int me = platform.port();
+        String callId = "pb-1@127.0.0.1";
+        String ssrc = "1" + UpperPlatform.DOMAIN.substring(3, 8) + "0001"; // history, domain digits, sequence
+        try (RtpReceiver rtp = RtpReceiver.udp()) {
+            String sdp = "v=0\r\no=" + UpperPlatform.ID + " 0 0 IN IP4 127.0.0.1\r\ns=Playback\r\nu=" + GATE + ":0\r\n"
+                    + "c=IN IP4 127.0.0.1\r\nt=" + t1 + " " + t2 + "\r\nm=video " + rtp.port() + " RTP/AVP 96\r\n"
+                    + "a=recvonly\r\na=rtpmap:96 PS/90000\r\ny=" + ssrc + "\r\n";
+            platform.sendRequest("INVITE sip:" + GATE + "@" + UpperPlatform.DOMAIN + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-1\r\n"
+                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb1\r\n"
+                    + "To: <sip:" + GATE + "@" + UpperPlatform.DOMAIN + ">\r\n"
+                    + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
+                    + "Contact: <sip:" + UpperPlatform.ID + "@127.0.0.1:" + me + ">\r\nMax-Forwards: 70\r\n"
+                    + "Subject: " + GATE + ":" + ssrc + "," + UpperPlatform.ID + ":0\r\n",
+                    "APPLICATION/SDP", sdp.getBytes(StandardCharsets.US_ASCII));
+            UpperPlatform.Msg ok = platform.next(m -> m.isResponse() && callId.equals(m.callId()) && m.status() >= 200, 10_000);
+            assertNotNull(ok, "no final answer to INVITE Playback:\n" + nvr.logText());
+            assertEquals(200, ok.status(), ok.raw());
+            assertTrue(ok.body().contains("s=Playback") && ok.body().contains("y=" + ssrc), ok.body());
+            String toWithTag = ok.h("to");
+            Matcher contact = Pattern.compile("sip:([^@>;]+)@([^:>;]+):(\\d+)").matcher(ok.h("contact"));
+            assertTrue(contact.find(), ok.raw());
+            platform.send("ACK sip:" + contact.group(1) + "@" + contact.group(2) + ":" + contact.group(3) + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-1-ack\r\n"
+                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb1\r\n"
+                    + "To: " + toWithTag + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
+                    + "Content-Length: 0\r\n\r\n");
+
+            // a 10 s range at 1x: MediaStatus 121 at its end, then the NVR's BYE
+            UpperPlatform.Msg status = platform.next(m -> m.isRequest("MESSAGE") && callId.equals(m.callId()), 25_000);
+            assertNotNull(status, "no MediaStatus at the end of the range; " + rtp.count() + " RTP packets:\n" + nvr.logText());
+            platform.answer(status, 200, "OK", null);
+            assertEquals("MediaStatus", tag(status.body(), "CmdType"), status.body());
+            assertEquals("121", tag(status.body(), "NotifyType"), status.body());
+            UpperPlatform.Msg bye = platform.next(m -> m.isRequest("BYE") && callId.equals(m.callId()), 5_000);
+            assertNotNull(bye, "no BYE after MediaStatus 121");
+            platform.answer(bye, 200, "OK", null);
+            rtp.awaitQuiet(300, 3_000);
+
+            List<RtpReceiver.Packet> packets = rtp.packets();
+            assertTrue(packets.size() > 50, "only " + packets.size() + " RTP packets");
+            assertTrue(packets.stream().allMatch(p -> p.ssrc() == Long.parseLong(ssrc) && p.payloadType() == 96),
+                    "RTP must carry our y= SSRC and payload type 96");
+            assertEquals(0, rtp.lost(), "RTP packets lost on loopback");
+            Path ps = rtp.writePs(dir, "recv.ps");
+            assertEquals("", FfProbe.decodeErrors(ps, "mpeg"), "ffmpeg errors decoding the received PS");
+            FfProbe.Stream s = FfProbe.stream(ps, "mpeg");
+            assertEquals("h264", s.codec());
+            assertEquals(320, s.width());
+            List<FfProbe.Frame> frames = FfProbe.frames(ps, "mpeg");
+            assertTrue(frames.get(0).key(), "playback starts at a keyframe");
+            int gop = 0;
+            for (int i = 1; i < frames.size() && gop == 0; i++) {
+                gop = frames.get(i).key() ? i : 0;
+            }
+            // the range's frames at the recorded rate, plus at most one GOP before T1 (start at the keyframe at or before it)
+            long expected = Math.round(fps * (t2 - t1));
+            assertTrue(s.frames() >= expected - 2 && s.frames() <= expected + Math.max(gop, 1) + 2,
+                    "decoded " + s.frames() + " frames; range holds ~" + expected + " at " + fps + " fps, GOP " + gop);
+        }
+
+        // the access is on record with the platform as who, camera and range
+        String rangeFrom = "\"fromMs\":" + t1 * 1000;
+        List<String> audit = nvr.auditLines();
+        assertTrue(audit.stream().anyMatch(l -> l.contains("\"action\":\"playback\"") && l.contains("\"who\":\"" + UpperPlatform.ID + "\"")
+                && l.contains(GATE) && l.contains(rangeFrom)), "playback not audited:\n" + String.join("\n", audit));
+    }
+
+    private static String tag(String xml, String name) {
+        Matcher m = Pattern.compile("<" + name + ">\\s*([^<]*?)\\s*</" + name + ">").matcher(xml);
+        assertTrue(m.find(), "<" + name + "> missing in " + xml);
+        return m.group(1);
+    }
+
+    private static long localMs(String local) {
+        return LocalDateTime.parse(local, LOCAL).atZone(ZONE).toInstant().toEpochMilli();
+    }
+}
