@@ -62,6 +62,11 @@ public final class Ffmpeg {
 
     /** Like {@link #testClip(Codec, int, String, Path)}; {@code bframes=false} encodes as cameras do (PTS = DTS). */
     public static void testClip(Codec codec, int seconds, String format, Path out, boolean bframes) throws IOException {
+        testClip(codec, seconds, 25, format, out, bframes);
+    }
+
+    /** Like {@link #testClip(Codec, int, String, Path, boolean)} with a keyframe every {@code gop} frames. */
+    public static void testClip(Codec codec, int seconds, int gop, String format, Path out, boolean bframes) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i",
                 "testsrc2=size=320x240:rate=25", "-t", String.valueOf(seconds), "-pix_fmt", "yuv420p"));
         if (codec == Codec.H265) {
@@ -72,7 +77,7 @@ public final class Ffmpeg {
         if (!bframes) {
             cmd.addAll(List.of("-bf", "0"));
         }
-        cmd.addAll(List.of("-g", "25", "-f", format, out.toString()));
+        cmd.addAll(List.of("-g", String.valueOf(gop), "-f", format, out.toString()));
         check(cmd.toArray(String[]::new));
     }
 

@@ -7,10 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import nvr.gb28181.media.Codec;
 import nvr.gb28181.nal.NalUnits;
-import org.junit.jupiter.api.Assumptions;
+import nvr.gb28181.ps.Ffmpeg;
 
 /** Real H.264/H.265 clips made by ffmpeg at test time, split into access units as a camera would send them. */
 final class TestClips {
@@ -29,36 +28,16 @@ final class TestClips {
     }
 
     private static List<Frame> make(Codec codec, int seconds, int gop) {
+        Ffmpeg.assumeInstalled();
         try {
             Path dir = Files.createTempDirectory("nvr-clip");
             Path out = dir.resolve(codec == Codec.H264 ? "x.h264" : "x.h265");
-            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi",
-                    "-i", "testsrc2=size=320x240:rate=25", "-t", Integer.toString(seconds), "-g", Integer.toString(gop)));
-            if (codec == Codec.H264) {
-                cmd.addAll(List.of("-c:v", "libx264", "-bf", "0", "-bsf:v", "h264_mp4toannexb", "-f", "h264"));
-            } else {
-                cmd.addAll(List.of("-c:v", "libx265", "-x265-params", "log-level=error:bframes=0:keyint=" + gop, "-f", "hevc"));
-            }
-            cmd.add(out.toString());
-            Process p;
-            try {
-                p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            } catch (IOException e) {
-                Assumptions.abort("ffmpeg is not installed (" + e.getMessage() + "); install ffmpeg with libx264/libx265");
-                throw e;
-            }
-            String log = new String(p.getInputStream().readAllBytes());
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                throw new IllegalStateException("ffmpeg failed: " + log);
-            }
+            Ffmpeg.testClip(codec, seconds, gop, codec == Codec.H264 ? "h264" : "hevc", out, false);
             byte[] bytes = Files.readAllBytes(out);
             Files.delete(out);
             Files.delete(dir);
             return split(codec, bytes);
         } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
     }
