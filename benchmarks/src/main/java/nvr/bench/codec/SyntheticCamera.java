@@ -85,10 +85,6 @@ final class SyntheticCamera {
     }
 
     private static byte[] hex(String s) {
-        byte[] d = new byte[s.length() / 2];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return d;
+        return java.util.HexFormat.of().parseHex(s);
     }
 }

@@ -93,11 +93,6 @@ final class Synthetic {
     }
 
     static byte[] hex(String s) {
-        s = s.replace(" ", "");
-        byte[] d = new byte[s.length() / 2];
-        for (int i = 0; i < d.length; i++) {
-            d[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return d;
+        return java.util.HexFormat.of().parseHex(s.replace(" ", ""));
     }
 }
