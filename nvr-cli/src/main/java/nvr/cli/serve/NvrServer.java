@@ -67,7 +67,7 @@ public final class NvrServer implements AutoCloseable {
         }, "nvr-shutdown"));
         System.out.println("nvr is running: admin http://" + config.admin().host() + ":" + config.admin().port()
                 + " (token in " + TokenFile.path(config.firstRoot()) + "), SIP " + config.sip().id() + " on port "
-                + config.sip().port() + (demo ? ", demo cameras on" : ""));
+                + config.sip().port() + (demo ? ", demo cameras sending" : ""));
         System.out.println("try: bin/nvr cameras list --config " + config.file() + "    (Ctrl-C stops it)");
         System.out.flush();
         try {
