@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * here by {@link UpperPlatform} with its own SIP text. The platform asks RecordInfo for the last minute,
  * then INVITEs s=Playback for a 10 s sub-range of the H.264 demo camera, receives PS/RTP on its own UDP
  * socket until MediaStatus 121 and the NVR's BYE, and ffmpeg decodes what arrived with zero errors and the
- * range's frame count. The access is in the audit log under the platform's id.
+ * range's frame count. The access is in the audit log under the platform's id. Anyone else, or the
+ * platform's id from another host, is refused 403 with nothing streamed or audited.
  */
 class PlatformPlaybackProcessTest {
     static final String GATE = DemoServerProcessTest.GATE;
@@ -85,6 +90,48 @@ class PlatformPlaybackProcessTest {
         long t1 = spanStart / 1000 + 2;
         long t2 = t1 + 10;
         playback(nvr, platform, nvrId, t1, t2, fps);
+        strangersGetNoFootage(nvr, platform, t1, t2);
+    }
+
+    /**
+     * (3) Footage only goes to the configured platform's host: an unknown id, and the platform's id forged
+     * from another address (127.0.0.2), are refused 403 and nothing of theirs is audited or streamed.
+     */
+    private void strangersGetNoFootage(DemoServer nvr, UpperPlatform platform, long t1, long t2) throws Exception {
+        int sipPort = ConfigLoader.load(nvr.cfg).sip().port();
+        try (RtpReceiver rtp = RtpReceiver.udp()) {
+            String stranger = "34020000002000000077";
+            String[][] cases = {{"127.0.0.1", stranger}, {"127.0.0.2", UpperPlatform.ID}};
+            for (String[] c : cases) {
+                try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(c[0]), 0))) {
+                    s.setSoTimeout(5_000);
+                    String sdp = "v=0\r\no=" + c[1] + " 0 0 IN IP4 127.0.0.1\r\ns=Playback\r\nu=" + GATE + ":0\r\n"
+                            + "c=IN IP4 127.0.0.1\r\nt=" + t1 + " " + t2 + "\r\nm=video " + rtp.port() + " RTP/AVP 96\r\n"
+                            + "a=recvonly\r\na=rtpmap:96 PS/90000\r\ny=1200000002\r\n";
+                    String invite = "INVITE sip:" + GATE + "@" + UpperPlatform.DOMAIN + " SIP/2.0\r\n"
+                            + "Via: SIP/2.0/UDP " + c[0] + ":" + s.getLocalPort() + ";rport;branch=z9hG4bK-x-" + c[0] + "\r\n"
+                            + "From: <sip:" + c[1] + "@" + UpperPlatform.DOMAIN + ">;tag=x1\r\n"
+                            + "To: <sip:" + GATE + "@" + UpperPlatform.DOMAIN + ">\r\n"
+                            + "Call-ID: x-" + c[0] + "@" + c[0] + "\r\nCSeq: 1 INVITE\r\n"
+                            + "Contact: <sip:" + c[1] + "@" + c[0] + ":" + s.getLocalPort() + ">\r\nMax-Forwards: 70\r\n"
+                            + "Content-Type: APPLICATION/SDP\r\nContent-Length: " + sdp.length() + "\r\n\r\n" + sdp;
+                    byte[] b = invite.getBytes(StandardCharsets.US_ASCII);
+                    s.send(new DatagramPacket(b, b.length, InetAddress.getLoopbackAddress(), sipPort));
+                    String status;
+                    do {
+                        DatagramPacket p = new DatagramPacket(new byte[8192], 8192);
+                        s.receive(p);
+                        status = new String(p.getData(), 0, p.getLength(), StandardCharsets.ISO_8859_1);
+                    } while (status.startsWith("SIP/2.0 1"));
+                    assertTrue(status.startsWith("SIP/2.0 403"), c[1] + " at " + c[0] + " got: " + status);
+                }
+            }
+            Thread.sleep(500);
+            assertEquals(0, rtp.count(), "a refused INVITE streamed footage");
+            assertTrue(nvr.auditLines().stream().noneMatch(l -> l.contains(stranger) || l.contains("127.0.0.2")));
+            assertTrue(nvr.http("/metrics").body().lines().anyMatch(l -> l.startsWith("nvr_sip_session_refusals_total") && l.endsWith(" 2.0")),
+                    "refusals are counted on /metrics");
+        }
     }
 
     /** (1) MESSAGE RecordInfo Query for the last minute; every answer page acknowledged; items in local time. */

@@ -62,6 +62,16 @@ public final class Cascade implements AutoCloseable {
         return id != null && upstreams.containsKey(id);
     }
 
+    /**
+     * True when {@code id} is a configured upper platform and {@code source} is that platform's configured
+     * host: the only peers trusted with media sessions (footage), since a From header alone is forgeable.
+     */
+    public boolean isUpstreamAt(String id, InetSocketAddress source) {
+        UpstreamClient up = id == null ? null : upstreams.get(id);
+        return up != null && source != null && up.address().getAddress() != null
+                && up.address().getAddress().equals(source.getAddress());
+    }
+
     public boolean allRegistered() {
         return upstreams.values().stream().allMatch(UpstreamClient::registered);
     }

@@ -10,7 +10,8 @@ import nvr.ingest.device.Device;
 /**
  * Dispatches inbound requests by method, dialog and origin: REGISTER to the {@link Registrar}; MESSAGE to
  * the dialog it belongs to, to the {@link Cascade} when it comes from an upper platform, else to
- * {@link DeviceMessages}; INVITE to the {@link SessionDispatcher}; ACK/BYE/INFO to their dialog's owner.
+ * {@link DeviceMessages}; INVITE to the {@link SessionDispatcher} when it comes from a configured upper
+ * platform's host (403 otherwise: media sessions hand out footage); ACK/BYE/INFO to their dialog's owner.
  * A malformed header answers 400 and counts; no exception escapes to the transport.
  */
 final class RequestRouter implements SipStack.RequestHandler {
@@ -78,7 +79,19 @@ final class RequestRouter implements SipStack.RequestHandler {
                     stack.respond(tx, devices.onMessage(req, now));
                 }
             }
-            case "INVITE" -> sessions.onInvite(req, peer, tx);
+            case "INVITE" -> {
+                // footage and live media go only to configured upper platforms, from their configured host
+                if (!cascade.isUpstreamAt(req.from().user(), peer.address())) {
+                    metrics.sessionRefusals.increment();
+                    LOG.log(System.Logger.Level.WARNING, "INVITE from {0} at {1} refused: not a configured upper platform"
+                            + " (add it under upstream: in nvr.yaml)", req.from().user(), peer.address());
+                    SipResponse r = req.createResponse(403, "Forbidden", SipIds.tag());
+                    r.headers().add("Warning", "399 nvr \"not a configured upper platform; add it under upstream: in nvr.yaml\"");
+                    stack.respond(tx, r);
+                    return;
+                }
+                sessions.onInvite(req, peer, tx);
+            }
             case "ACK" -> {
                 InviteDialog d = dialogs.get(req.callId());
                 if (d != null && !d.acked) {

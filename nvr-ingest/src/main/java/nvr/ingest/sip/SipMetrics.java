@@ -13,6 +13,7 @@ final class SipMetrics {
     final Counter parseErrors;
     final Counter invites;
     final Counter inviteFailures;
+    final Counter sessionRefusals;
     final Counter deviceOffline;
     final Counter transactionTimeouts;
     private final MeterRegistry registry;
@@ -25,6 +26,8 @@ final class SipMetrics {
         parseErrors = Counter.builder("nvr.sip.parse.errors").description("SIP/SDP/MANSCDP inputs rejected as malformed").register(r);
         invites = Counter.builder("nvr.sip.invites").description("INVITEs we sent for recording").register(r);
         inviteFailures = Counter.builder("nvr.sip.invite.failures").description("recording INVITEs that failed").register(r);
+        sessionRefusals = Counter.builder("nvr.sip.session.refusals")
+                .description("INVITEs refused: not from a configured upper platform's address").register(r);
         deviceOffline = Counter.builder("nvr.sip.device.offline").description("devices marked offline").register(r);
         transactionTimeouts = Counter.builder("nvr.sip.transaction.timeouts").description("client transactions with no final response").register(r);
     }
