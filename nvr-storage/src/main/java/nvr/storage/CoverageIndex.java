@@ -95,6 +95,21 @@ final class CoverageIndex {
         }
     }
 
+    /** Drops the cached summaries of the given days of one camera (day starts), in one unsynced batch. */
+    void invalidateDays(String camera, java.util.Collection<Long> dayStarts) throws IOException {
+        if (dayStarts.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            try (SegmentIndex.Batch b = index.batch()) {
+                for (long d : dayStarts) {
+                    b.deleteDay(camera, d);
+                }
+                index.write(b, false);
+            }
+        }
+    }
+
     static byte[] encode(List<CoverageBuilder.Piece> pieces) {
         ByteBuffer b = ByteBuffer.allocate(4 + 32 * pieces.size()).putInt(pieces.size());
         for (CoverageBuilder.Piece p : pieces) {

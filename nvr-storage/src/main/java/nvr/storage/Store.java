@@ -351,29 +351,31 @@ public final class Store implements AutoCloseable {
 
     /**
      * Deletes many whole segments with the protocol of {@link #deleteSegment}, but one synced index batch per
-     * step and one fsync per directory instead of per segment (retention frees a day of 64 cameras at once).
-     * Segments still being recorded or already gone are skipped. Returns the segments it deleted.
+     * step, one fsync per directory and one coverage invalidation per camera-day instead of per segment
+     * (retention frees a day of 64 cameras at once). Entries are read with one index iterator per camera over
+     * the batch's range instead of one point read each. Segments still being recorded or already gone are
+     * skipped. Returns the segments it deleted.
      */
     public List<SegmentInfo> deleteSegments(List<SegmentInfo> batch) throws IOException {
         ensureOpen();
+        java.util.Map<String, java.util.TreeMap<Long, SegmentInfo>> wanted = new java.util.LinkedHashMap<>();
+        for (SegmentInfo si : batch) {
+            if (!openSegments.contains(RootWriter.segmentKey(si.camera(), si.startMs()))) {
+                wanted.computeIfAbsent(si.camera(), c -> new java.util.TreeMap<>()).put(si.startMs(), si);
+            }
+        }
         List<SegmentIndex.Segment> found = new ArrayList<>();
         List<SegmentInfo> deleted = new ArrayList<>();
+        for (java.util.Map.Entry<String, java.util.TreeMap<Long, SegmentInfo>> e : wanted.entrySet()) {
+            lookUp(e.getKey(), e.getValue(), found, deleted);
+        }
+        if (found.isEmpty()) {
+            return deleted;
+        }
         try (SegmentIndex.Batch b = index.batch()) {
-            for (SegmentInfo si : batch) {
-                if (openSegments.contains(RootWriter.segmentKey(si.camera(), si.startMs()))) {
-                    continue;
-                }
-                SegmentIndex.Segment s = index.get(si.camera(), si.startMs());
-                if (s == null) {
-                    continue;
-                }
-                b.putSegment(si.camera(), si.startMs(), s.entry().withState(IndexEntry.State.GARBAGE));
-                b.putMeta(SegmentIndex.garbageMarker(si.camera(), si.startMs()), new byte[0]);
-                found.add(s);
-                deleted.add(si);
-            }
-            if (found.isEmpty()) {
-                return deleted;
+            for (SegmentIndex.Segment s : found) {
+                b.putSegment(s.camera(), s.startMs(), s.entry().withState(IndexEntry.State.GARBAGE));
+                b.putMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()), new byte[0]);
             }
             index.write(b, true);
         }
@@ -381,7 +383,12 @@ public final class Store implements AutoCloseable {
         for (SegmentIndex.Segment s : found) {
             if (rootsById.get(s.entry().root()) != null) {
                 Path file = fileOf(s);
-                Files.deleteIfExists(file);
+                java.io.File f = file.toFile();
+                // File.delete is one unlink(2); Files.deleteIfExists is an lstat and an unlink
+                if (!f.delete() && f.exists()) {
+                    throw new IOException("cannot delete " + file + "; check its permissions (the deletion is finished"
+                            + " at the next start)");
+                }
                 dirs.add(file.getParent());
             }
         }
@@ -390,24 +397,72 @@ public final class Store implements AutoCloseable {
                 DataRoot.fsyncDir(d);
             }
         }
+        java.util.Map<java.util.UUID, Long> freed = new java.util.HashMap<>();
         try (SegmentIndex.Batch b = index.batch()) {
             for (SegmentIndex.Segment s : found) {
                 b.deleteSegment(s.camera(), s.startMs());
                 b.deleteMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()));
                 b.deleteMeta(SegmentIndex.openMarker(s.camera(), s.startMs()));
-                b.addUsage(s.entry().root(), -s.entry().bytes());
+                freed.merge(s.entry().root(), s.entry().bytes(), Long::sum);
+            }
+            // one merge operand per root, not per segment (thousands of operands on one key slow every read of it)
+            for (java.util.Map.Entry<java.util.UUID, Long> e : freed.entrySet()) {
+                b.addUsage(e.getKey(), -e.getValue());
             }
             index.write(b, true);
         }
+        java.util.Map<String, java.util.Set<Long>> days = new java.util.HashMap<>();
         for (SegmentIndex.Segment s : found) {
-            coverageIndex.invalidate(s.camera(), s.startMs());
+            days.computeIfAbsent(s.camera(), c -> new java.util.HashSet<>()).add(CoverageIndex.dayOf(s.startMs()));
             DataRoot root = rootsById.get(s.entry().root());
             if (root != null) {
                 root.segmentBytes.addAndGet(-s.entry().bytes());
             }
-            metrics.segmentsDeleted.increment();
         }
+        for (java.util.Map.Entry<String, java.util.Set<Long>> e : days.entrySet()) {
+            coverageIndex.invalidateDays(e.getKey(), e.getValue());
+        }
+        metrics.segmentsDeleted.increment(found.size());
         return deleted;
+    }
+
+    /**
+     * Finds the index entries of one camera's wanted segments (by start): one iterator over their range,
+     * falling back to point reads when the range holds many entries that are not wanted (a long held span).
+     */
+    private void lookUp(String camera, java.util.TreeMap<Long, SegmentInfo> wanted,
+                        List<SegmentIndex.Segment> found, List<SegmentInfo> deleted) throws IOException {
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int[] visited = {0};
+        int limit = 2 * wanted.size() + 64;
+        boolean[] complete = {true};
+        index.scan(camera, wanted.firstKey(), wanted.lastKey() + 1, true, s -> {
+            SegmentInfo si = wanted.get(s.startMs());
+            if (si != null && seen.add(s.startMs())) {
+                found.add(s);
+                deleted.add(si);
+            }
+            if (seen.size() == wanted.size()) {
+                return false;
+            }
+            if (++visited[0] >= limit) {
+                complete[0] = false;
+                return false;
+            }
+            return true;
+        });
+        if (complete[0]) {
+            return; // the iterator saw the whole range: what it did not find is gone (or already being deleted)
+        }
+        for (SegmentInfo si : wanted.values()) {
+            if (!seen.contains(si.startMs())) {
+                SegmentIndex.Segment s = index.get(camera, si.startMs());
+                if (s != null) {
+                    found.add(s);
+                    deleted.add(si);
+                }
+            }
+        }
     }
 
     /** A registry table: "cameras", "devices" or "holds". */

@@ -189,6 +189,13 @@ final class FootageLedger {
         subtract(c, counted != null ? counted : s);
     }
 
+    /** Retention deleted these segments (one lock for a whole batch). */
+    synchronized void removed(List<SegmentInfo> deleted) {
+        for (SegmentInfo s : deleted) {
+            removed(s);
+        }
+    }
+
     private void add(CameraFootage c, SegmentInfo s) {
         DayTally d = c.days.computeIfAbsent(Math.floorDiv(s.startMs(), SegmentWalk.DAY_MS), k -> new DayTally());
         long dur = Math.max(0, s.endMs() - s.startMs());

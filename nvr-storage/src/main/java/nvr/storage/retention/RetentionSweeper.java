@@ -170,7 +170,8 @@ final class RetentionSweeper {
         final Map<String, Long> underMin = new HashMap<>();
         private final Map<String, long[]> auditRanges = new HashMap<>();
         private final List<SegmentInfo> pending = new ArrayList<>();
-        private final Map<SegmentInfo, String> reasons = new HashMap<>();
+        // by identity: Store.deleteSegments returns the very instances it was given (no record hashing of paths)
+        private final Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
 
         Batch(long now) {
             this.now = now;
@@ -204,8 +205,8 @@ final class RetentionSweeper {
                 reasons.clear();
                 return;
             }
+            ledger.removed(done);
             for (SegmentInfo s : done) {
-                ledger.removed(s);
                 segments++;
                 bytes += s.bytes();
                 long[] r = auditRanges.computeIfAbsent(s.camera() + "\u0000" + reasons.get(s),
