@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +41,7 @@ class DemoServerProcessTest {
 
     @TempDir
     static Path dir;
+    static DemoServer demo;
     static Path cfg;
     static Path log;
     static Process server;
@@ -51,66 +50,32 @@ class DemoServerProcessTest {
 
     @BeforeAll
     static void startDemo() throws Exception {
-        adminPort = NvrProcess.freeTcpPort();
-        cfg = NvrProcess.writeConfig(dir, adminPort, "");
-        log = dir.resolve("serve.log");
-        startedMs = System.currentTimeMillis();
-        server = NvrProcess.start(dir, log, "serve", "--demo", "--config", cfg.toString());
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (true) {
-            if (!server.isAlive()) {
-                fail("nvr serve --demo exited with " + server.exitValue() + ":\n" + Files.readString(log));
-            }
-            if (status("/health") == 200) {
-                break;
-            }
-            if (System.currentTimeMillis() > deadline) {
-                fail("/health not 200 within 90 s:\n" + Files.readString(log));
-            }
-            Thread.sleep(300);
-        }
+        demo = DemoServer.start(dir, "");
+        cfg = demo.cfg;
+        log = demo.log;
+        server = demo.process;
+        adminPort = demo.adminPort;
+        startedMs = demo.startedMs;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server == null) {
+        if (demo == null) {
             return;
         }
-        server.destroy(); // SIGTERM
-        boolean exited = server.waitFor(60, TimeUnit.SECONDS);
-        String text = Files.readString(log);
-        if (!exited) {
-            server.destroyForcibly();
-        }
-        assertTrue(exited, "serve did not stop within 60 s of SIGTERM:\n" + text);
-        assertTrue(text.contains("storage flushed, fsynced and closed"), "graceful shutdown must flush storage:\n" + text);
-        assertFalse(text.contains("\tat "), "no stack traces in the server log:\n" + text);
+        demo.close(); // SIGTERM, graceful flush, no stack traces
         // after the stop, admin commands say how to start the server
         NvrProcess.Result r = NvrProcess.run(dir, "verify", "--config", cfg.toString());
         assertEquals(1, r.exit(), r.toString());
         assertTrue(r.err().contains("start it with: bin/nvr serve --config"), r.toString());
     }
 
-    /** GET on the admin listener without a token; status -1 when nothing answers yet. */
     static HttpResponse<String> http(String path) throws InterruptedException, IOException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static int status(String path) throws InterruptedException {
-        try {
-            return http(path).statusCode();
-        } catch (IOException e) {
-            return -1;
-        }
+        return demo.http(path);
     }
 
     static NvrProcess.Result nvr(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--config";
-        all[args.length + 1] = cfg.toString();
-        return NvrProcess.run(dir, all);
+        return demo.nvr(args);
     }
 
     static Object json(NvrProcess.Result r) {
@@ -118,30 +83,16 @@ class DemoServerProcessTest {
         return Json.parse(r.out());
     }
 
-    /** Re-runs a JSON command until {@code ok} holds (the demo needs a few seconds to reach a state). */
     static Object until(Predicate<Object> ok, int seconds, String... args) throws Exception {
-        long deadline = System.currentTimeMillis() + seconds * 1000L;
-        Object last;
-        do {
-            last = json(nvr(args));
-            if (ok.test(last)) {
-                return last;
-            }
-            Thread.sleep(1000);
-        } while (System.currentTimeMillis() < deadline);
-        fail("nvr " + String.join(" ", args) + " never satisfied the condition; last: " + Json.write(last)
-                + "\nserver log:\n" + Files.readString(log));
-        return null;
+        return demo.until(ok, seconds, args);
     }
 
-    @SuppressWarnings("unchecked")
     static List<Map<String, Object>> rows(Object o) {
-        return (List<Map<String, Object>>) o;
+        return DemoServer.rows(o);
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> obj(Object o) {
-        return (Map<String, Object>) o;
+        return DemoServer.obj(o);
     }
 
     @Test
@@ -246,17 +197,9 @@ class DemoServerProcessTest {
         assertTrue(again.err().contains("already exists"), again.toString());
         // every export is audited with the CLI's user
         String who = "\"who\":\"cli:" + System.getProperty("user.name") + "\"";
-        try (var files = Files.list(dir.resolve("data/audit"))) {
-            String audit = String.join("\n", files.map(f -> {
-                try {
-                    return Files.readString(f);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList());
-            assertTrue(audit.lines().anyMatch(l -> l.contains("\"action\":\"export\"") && l.contains(who) && l.contains(LOBBY)),
-                    "export of " + LOBBY + " by " + who + " not in the audit log:\n" + audit);
-        }
+        List<String> audit = demo.auditLines();
+        assertTrue(audit.stream().anyMatch(l -> l.contains("\"action\":\"export\"") && l.contains(who) && l.contains(LOBBY)),
+                "export of " + LOBBY + " by " + who + " not in the audit log:\n" + String.join("\n", audit));
         // a tampered copy fails verification
         byte[] b = Files.readAllBytes(mp4);
         b[b.length / 2] ^= 0x55;
