@@ -326,7 +326,7 @@ public final class Store implements AutoCloseable {
         }
         DataRoot root = rootsById.get(s.entry().root());
         try (SegmentIndex.Batch b = index.batch()) {
-            b.putSegment(camera, start, s.entry().withState(IndexEntry.State.GARBAGE));
+            b.putSegment(camera, start, s.entry().asGarbage());
             b.putMeta(SegmentIndex.garbageMarker(camera, start), new byte[0]);
             index.write(b, true);
         }
@@ -374,7 +374,7 @@ public final class Store implements AutoCloseable {
         }
         try (SegmentIndex.Batch b = index.batch()) {
             for (SegmentIndex.Segment s : found) {
-                b.putSegment(s.camera(), s.startMs(), s.entry().withState(IndexEntry.State.GARBAGE));
+                b.putSegment(s.camera(), s.startMs(), s.entry().asGarbage());
                 b.putMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()), new byte[0]);
             }
             index.write(b, true);
@@ -436,7 +436,7 @@ public final class Store implements AutoCloseable {
         int[] visited = {0};
         int limit = 2 * wanted.size() + 64;
         boolean[] complete = {true};
-        index.scan(camera, wanted.firstKey(), wanted.lastKey() + 1, true, s -> {
+        index.scan(camera, wanted.firstKey(), wanted.lastKey() + 1, false, s -> {
             SegmentInfo si = wanted.get(s.startMs());
             if (si != null && seen.add(s.startMs())) {
                 found.add(s);

@@ -42,8 +42,9 @@
  * counts it). Every fsync-ms the thread fsyncs every file with new records, then writes one synced index batch
  * describing exactly the fsynced prefixes. A new file is created with O_EXCL and its directory fsynced before
  * the index can name it. So after a crash the index never names bytes that were not on disk, and everything
- * older than one fsync window is readable. Delete: mark the entry GARBAGE, unlink, fsync the directory, drop
- * the entry; a segment a writer still owns is never deleted.
+ * older than one fsync window is readable. Delete: mark the entry GARBAGE (its keyframe table dropped: nothing
+ * reads it), unlink, fsync the directory, drop the entry; a segment a writer still owns is never deleted. Retention
+ * deletes in batches: one synced batch marks thousands, one fsync per directory, one synced batch drops them.
  *
  * <h2>Recovery at open</h2>
  * Finish GARBAGE deletions; for each OPEN segment keep the indexed prefix, extend it over the valid records that
