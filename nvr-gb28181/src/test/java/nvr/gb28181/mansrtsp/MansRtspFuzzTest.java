@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.SplittableRandom;
+import java.util.Random;
 import nvr.gb28181.WireFormatException;
+import nvr.gb28181.media.Mutator;
 import org.junit.jupiter.api.Test;
 
 /** Mutation fuzz: any byte string either parses or throws WireFormatException; nothing else escapes. */
@@ -17,16 +18,18 @@ class MansRtspFuzzTest {
         "TEARDOWN RTSP/1.0\r\nCSeq: 5\r\n\r\n",
         "PLAY RTSP/1.0\r\nCSeq: 6\r\nRange: npt=0:01:02.5-\r\n\r\n",
     };
-    private static final byte[] INTERESTING = "-:.=eE+0123456789 \r\n\tnowNPTnpt".getBytes(StandardCharsets.US_ASCII);
+    private static final String[] TOKENS = {"-", ":", ".", "=", "e", "E", "+", "0", "9", " ", "\r\n", "\t", "now", "npt=",
+        "Scale: ", "Range: ", "CSeq: ", "99999999999999999999", "1e309", "NaN", "-0"};
 
     @Test
     void mutatedInputsOnlyEverThrowTypedError() {
         int n = "quick".equals(System.getProperty("nvr.test.profile")) ? 10_000 : 100_000;
-        SplittableRandom rnd = new SplittableRandom(28181);
+        Mutator m = new Mutator(28181, TOKENS);
+        Random rnd = m.random();
         int parsed = 0;
         int rejected = 0;
         for (int i = 0; i < n; i++) {
-            byte[] input = mutate(SEEDS[rnd.nextInt(SEEDS.length)].getBytes(StandardCharsets.US_ASCII), rnd);
+            byte[] input = m.mutate(SEEDS[rnd.nextInt(SEEDS.length)].getBytes(StandardCharsets.US_ASCII));
             try {
                 MansRtspRequest r = MansRtspParser.parse(input);
                 assertTrue(r.cseq() >= 0);
@@ -41,53 +44,5 @@ class MansRtspFuzzTest {
         }
         assertTrue(parsed > n / 100, "mutations too destructive to exercise the parser: " + parsed);
         assertTrue(rejected > n / 100, "mutations never rejected: " + rejected);
-    }
-
-    private static byte[] mutate(byte[] seed, SplittableRandom rnd) {
-        byte[] b = seed.clone();
-        int edits = 1 + rnd.nextInt(4);
-        for (int e = 0; e < edits; e++) {
-            int kind = rnd.nextInt(6);
-            if (b.length == 0) {
-                return new byte[] {(byte) rnd.nextInt(256)};
-            }
-            int pos = rnd.nextInt(b.length);
-            switch (kind) {
-                case 0 -> b[pos] = (byte) rnd.nextInt(256);
-                case 1 -> b[pos] = INTERESTING[rnd.nextInt(INTERESTING.length)];
-                case 2 -> { // delete a run
-                    int len = Math.min(b.length - pos, 1 + rnd.nextInt(8));
-                    byte[] c = new byte[b.length - len];
-                    System.arraycopy(b, 0, c, 0, pos);
-                    System.arraycopy(b, pos + len, c, pos, b.length - pos - len);
-                    b = c;
-                }
-                case 3 -> { // duplicate a run (grows toward the size limits)
-                    int len = Math.min(b.length - pos, 1 + rnd.nextInt(64));
-                    byte[] c = new byte[b.length + len * (1 + rnd.nextInt(80))];
-                    System.arraycopy(b, 0, c, 0, pos + len);
-                    int at = pos + len;
-                    while (at + len <= c.length - (b.length - pos - len)) {
-                        System.arraycopy(b, pos, c, at, len);
-                        at += len;
-                    }
-                    System.arraycopy(b, pos + len, c, c.length - (b.length - pos - len), b.length - pos - len);
-                    b = c;
-                }
-                case 4 -> { // truncate
-                    byte[] c = new byte[pos];
-                    System.arraycopy(b, 0, c, 0, pos);
-                    b = c;
-                }
-                default -> { // random bytes
-                    byte[] c = new byte[rnd.nextInt(64)];
-                    for (int k = 0; k < c.length; k++) {
-                        c[k] = (byte) rnd.nextInt(256);
-                    }
-                    b = c;
-                }
-            }
-        }
-        return b;
     }
 }

@@ -13,9 +13,19 @@ public final class Mutator {
         (byte) 0xBD, (byte) 0xE0, (byte) 0xC0, 0x24, 0x7F, (byte) 0xFE, 0x40, 0x67, 0x65, 0x26, 0x03};
 
     private final Random r;
+    private final byte[][] tokens; // format words spliced in by text-format fuzzers (SIP, SDP, MANSRTSP)
 
     public Mutator(long seed) {
+        this(seed, new String[0]);
+    }
+
+    /** A mutator that also splices in {@code tokens} (ISO-8859-1) and repeats runs many times (toward size limits). */
+    public Mutator(long seed, String... tokens) {
         r = new Random(seed);
+        this.tokens = new byte[tokens.length][];
+        for (int i = 0; i < tokens.length; i++) {
+            this.tokens[i] = tokens[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     public Random random() {
@@ -32,6 +42,10 @@ public final class Mutator {
         int rounds = 1 + r.nextInt(r.nextInt(10) == 0 ? 40 : 4);
         for (int k = 0; k < rounds && d.length > 0; k++) {
             int i = r.nextInt(d.length);
+            if (tokens.length > 0 && r.nextInt(4) == 0) {
+                d = r.nextBoolean() ? splice(d, i, tokens[r.nextInt(tokens.length)]) : repeatRun(d, i);
+                continue;
+            }
             switch (r.nextInt(9)) {
                 case 0 -> d[i] ^= (byte) (1 << r.nextInt(8));
                 case 1 -> d[i] = INTERESTING[r.nextInt(INTERESTING.length)];
@@ -79,6 +93,24 @@ public final class Mutator {
             }
         }
         return d;
+    }
+
+    private static byte[] splice(byte[] d, int at, byte[] insert) {
+        byte[] e = new byte[d.length + insert.length];
+        System.arraycopy(d, 0, e, 0, at);
+        System.arraycopy(insert, 0, e, at, insert.length);
+        System.arraycopy(d, at, e, at + insert.length, d.length - at);
+        return e;
+    }
+
+    /** The run at {@code at} repeated up to 80 times: long lines and header floods for the size limits. */
+    private byte[] repeatRun(byte[] d, int at) {
+        byte[] run = Arrays.copyOfRange(d, at, Math.min(d.length, at + 1 + r.nextInt(64)));
+        byte[] flood = new byte[run.length * (1 + r.nextInt(80))];
+        for (int o = 0; o < flood.length; o += run.length) {
+            System.arraycopy(run, 0, flood, o, run.length);
+        }
+        return splice(d, at, flood);
     }
 
     public static String hex(byte[] d) {

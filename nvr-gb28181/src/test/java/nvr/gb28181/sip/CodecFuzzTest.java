@@ -11,14 +11,15 @@ import java.util.List;
 import java.util.Random;
 import nvr.gb28181.WireFormatException;
 import nvr.gb28181.manscdp.ManscdpMessage;
+import nvr.gb28181.media.Mutator;
 import nvr.gb28181.manscdp.ManscdpParser;
 import nvr.gb28181.sdp.SdpParser;
 import nvr.gb28181.sdp.SessionDescription;
 import org.junit.jupiter.api.Test;
 
 /**
- * Mutation fuzzing of the SIP parser and framer, SDP and MANSCDP: seeds are vendor texts; mutations flip,
- * insert, delete, duplicate and truncate bytes and splice in SIP-meaningful tokens. The only acceptable
+ * Mutation fuzzing of the SIP parser and framer, SDP and MANSCDP: seeds are vendor texts; mutations ({@link Mutator})
+ * flip, insert, delete, duplicate and truncate bytes and splice in SIP-meaningful tokens. The only acceptable
  * outcomes are a parsed message or a {@link WireFormatException}; any other throwable fails the test.
  * Counts (full profile; quick is a tenth): 100,000 SIP messages, 50,000 SDP bodies, 30,000 framed TCP streams
  * and 20,000 MANSCDP documents: an XML parse costs ~50x a SIP parse, and the module's test budget is shared.
@@ -29,51 +30,18 @@ class CodecFuzzTest {
             "l: -5\r\n", "SIP/2.0", " ", "\t", ",", "=", "@", "sip:", "m=video 1 RTP/AVP 96\r\n", "y=", "<![CDATA[",
             "<!DOCTYPE x [<!ENTITY a SYSTEM \"file:///etc/passwd\">]>", "&a;", "<Item>", "</Item>", "\u0000", "\u00ff"};
 
-    private static byte[] mutate(byte[] seed, Random r) {
-        byte[] b = seed.clone();
-        int ops = 1 + r.nextInt(6);
-        for (int i = 0; i < ops && b.length > 0; i++) {
-            int pos = r.nextInt(b.length);
-            switch (r.nextInt(6)) {
-                case 0 -> b[pos] = (byte) r.nextInt(256);
-                case 1 -> b[pos] ^= (byte) (1 << r.nextInt(8));
-                case 2 -> b = splice(b, pos, TOKENS[r.nextInt(TOKENS.length)].getBytes(StandardCharsets.ISO_8859_1));
-                case 3 -> {
-                    int len = Math.min(b.length - pos, 1 + r.nextInt(16));
-                    byte[] c = new byte[b.length - len];
-                    System.arraycopy(b, 0, c, 0, pos);
-                    System.arraycopy(b, pos + len, c, pos, b.length - pos - len);
-                    b = c;
-                }
-                case 4 -> b = java.util.Arrays.copyOf(b, pos);
-                default -> {
-                    int len = Math.min(b.length - pos, 1 + r.nextInt(32));
-                    b = splice(b, pos, java.util.Arrays.copyOfRange(b, pos, pos + len));
-                }
-            }
-        }
-        return b;
-    }
-
-    private static byte[] splice(byte[] b, int pos, byte[] ins) {
-        byte[] c = new byte[b.length + ins.length];
-        System.arraycopy(b, 0, c, 0, pos);
-        System.arraycopy(ins, 0, c, pos, ins.length);
-        System.arraycopy(b, pos, c, pos + ins.length, b.length - pos);
-        return c;
-    }
-
     interface Parse {
         Object run(byte[] input) throws WireFormatException;
     }
 
     private static int[] fuzz(List<byte[]> seeds, Parse p, long seed, int fullCount) {
         int n = fullCount / SCALE;
-        Random r = new Random(seed);
+        Mutator m = new Mutator(seed, TOKENS);
+        Random r = m.random();
         int ok = 0;
         int rejected = 0;
         for (int i = 0; i < n; i++) {
-            byte[] in = mutate(seeds.get(r.nextInt(seeds.size())), r);
+            byte[] in = m.mutate(seeds.get(r.nextInt(seeds.size())));
             try {
                 p.run(in);
                 ok++;
