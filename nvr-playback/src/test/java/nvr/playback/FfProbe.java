@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import nvr.gb28181.ps.Ffmpeg;
 
 /** Runs the real ffmpeg/ffprobe on what we produced. */
 public final class FfProbe {
@@ -29,20 +30,9 @@ public final class FfProbe {
         return out;
     }
 
-    /**
-     * ffmpeg -v error decode to null; returns its error output (empty when the file decodes cleanly). The null
-     * muxer keeps the input's 90 kHz time base ({@code -enc_time_base -1}): with its default 1/fps base, two
-     * frames of an irregular-rate camera closer than one nominal frame interval collide into one tick and
-     * ffmpeg reports "non monotonically increasing dts" although every frame decoded; equal or decreasing
-     * PTS in the stream itself are still reported.
-     */
-    public static String decodeErrors(Path file, String format) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-nostdin", "-v", "error"));
-        if (format != null) {
-            cmd.addAll(List.of("-f", format));
-        }
-        cmd.addAll(List.of("-i", file.toString(), "-enc_time_base", "-1", "-f", "null", "-"));
-        return run(cmd).trim();
+    /** ffmpeg's errors decoding the file (empty when clean); one check for every module, in the gb28181 test-jar. */
+    public static String decodeErrors(Path file, String format) throws IOException {
+        return Ffmpeg.decodeErrors(file, format);
     }
 
     public static List<Frame> frames(Path file, String format) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package nvr.gb28181.media;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -24,7 +25,7 @@ public final class Mutator {
         r = new Random(seed);
         this.tokens = new byte[tokens.length][];
         for (int i = 0; i < tokens.length; i++) {
-            this.tokens[i] = tokens[i].getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            this.tokens[i] = tokens[i].getBytes(StandardCharsets.ISO_8859_1);
         }
     }
 
