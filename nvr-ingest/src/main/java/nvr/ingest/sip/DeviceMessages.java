@@ -1,5 +1,6 @@
 package nvr.ingest.sip;
 
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.util.HashMap;
 import java.util.Map;
@@ -42,8 +43,11 @@ final class DeviceMessages {
         this.metrics = metrics;
     }
 
-    /** Handles an out-of-dialog MESSAGE from a device; returns the response to send. */
-    SipResponse onMessage(SipRequest req, long nowMs) throws WireFormatException {
+    /**
+     * Handles an out-of-dialog MESSAGE from a device; returns the response to send. A MESSAGE naming a registered
+     * device but sent from another host is refused: a forged keepalive would hide a dead camera from the admin.
+     */
+    SipResponse onMessage(SipRequest req, SipPeer peer, long nowMs) throws WireFormatException {
         String deviceId = req.from().user();
         ManscdpMessage msg;
         try {
@@ -56,6 +60,12 @@ final class DeviceMessages {
         Device d = registry.get(deviceId);
         if (d == null) {
             return req.createResponse(404, "Device not registered", SipIds.tag());
+        }
+        if (!sameHost(d.contact(), peer.address())) {
+            metrics.foreignSources.increment();
+            LOG.log(System.Logger.Level.WARNING, "MESSAGE from device {0} at {1} refused: it registered from {2}"
+                    + " (a device that moved must REGISTER again)", deviceId, peer.address(), d.contact());
+            return req.createResponse(403, "Not the registered address", SipIds.tag());
         }
         charsetOf.put(deviceId, msg.charset());
         registry.seen(d, nowMs);
@@ -130,5 +140,10 @@ final class DeviceMessages {
                         err != null ? err.getMessage() : resp.status());
             }
         });
+    }
+
+    private static boolean sameHost(InetSocketAddress registered, InetSocketAddress source) {
+        return registered != null && source != null && registered.getAddress() != null
+                && registered.getAddress().equals(source.getAddress());
     }
 }

@@ -9,8 +9,8 @@ import nvr.ingest.device.Device;
 
 /**
  * Dispatches inbound requests by method, dialog and origin: REGISTER to the {@link Registrar}; MESSAGE to
- * the dialog it belongs to, to the {@link Cascade} when it comes from an upper platform, else to
- * {@link DeviceMessages}; INVITE to the {@link SessionDispatcher} when it comes from a configured upper
+ * the dialog it belongs to, to the {@link Cascade} when it comes from an upper platform's configured host, else to
+ * {@link DeviceMessages} (which checks the device's registered address); INVITE to the {@link SessionDispatcher} when it comes from a configured upper
  * platform's host (403 otherwise: media sessions hand out footage); ACK/BYE/INFO to their dialog's owner.
  * A malformed header answers 400 and counts; no exception escapes to the transport.
  */
@@ -74,9 +74,14 @@ final class RequestRouter implements SipStack.RequestHandler {
                 if (d != null) {
                     reply(tx, req, d.user.onRequest(req, d));
                 } else if (cascade.isUpstream(req.from().user())) {
+                    // a From header is forgeable: platform queries are answered only from the platform's host
+                    if (!cascade.isUpstreamAt(req.from().user(), peer.address())) {
+                        refuseForeignSource(tx, req, peer, "upper platform");
+                        return;
+                    }
                     stack.respond(tx, cascade.onMessage(req, peer.address()));
                 } else {
-                    stack.respond(tx, devices.onMessage(req, now));
+                    stack.respond(tx, devices.onMessage(req, peer, now));
                 }
             }
             case "INVITE" -> {
@@ -131,6 +136,17 @@ final class RequestRouter implements SipStack.RequestHandler {
                 stack.respond(tx, r);
             }
         }
+    }
+
+    /** 403 for a request that names a known peer but comes from another address; counted and logged. */
+    private void refuseForeignSource(SipTransactions.ServerTx tx, SipRequest req, SipPeer peer, String what)
+            throws WireFormatException {
+        metrics.foreignSources.increment();
+        LOG.log(System.Logger.Level.WARNING, "{0} from {1} at {2} refused: that {3} is configured or registered at"
+                + " another address", req.method(), req.from().user(), peer.address(), what);
+        SipResponse r = req.createResponse(403, "Forbidden", SipIds.tag());
+        r.headers().add("Warning", "399 nvr \"sent from an address other than the " + what + "'s\"");
+        stack.respond(tx, r);
     }
 
     private void reply(SipTransactions.ServerTx tx, SipRequest req, CompletionStage<SipResponse> answer) {

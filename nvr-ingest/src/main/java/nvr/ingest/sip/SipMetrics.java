@@ -14,6 +14,7 @@ final class SipMetrics {
     final Counter invites;
     final Counter inviteFailures;
     final Counter sessionRefusals;
+    final Counter foreignSources;
     final Counter deviceOffline;
     final Counter transactionTimeouts;
     private final MeterRegistry registry;
@@ -28,6 +29,8 @@ final class SipMetrics {
         inviteFailures = Counter.builder("nvr.sip.invite.failures").description("recording INVITEs that failed").register(r);
         sessionRefusals = Counter.builder("nvr.sip.session.refusals")
                 .description("INVITEs refused: not from a configured upper platform's address").register(r);
+        foreignSources = Counter.builder("nvr.sip.foreign.sources")
+                .description("MESSAGEs refused: a known platform or device id sent from another address").register(r);
         deviceOffline = Counter.builder("nvr.sip.device.offline").description("devices marked offline").register(r);
         transactionTimeouts = Counter.builder("nvr.sip.transaction.timeouts").description("client transactions with no final response").register(r);
     }

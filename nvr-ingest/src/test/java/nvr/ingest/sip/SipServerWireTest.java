@@ -107,17 +107,7 @@ class SipServerWireTest {
     @Test
     void hikvisionRegistersWithDigestAndGetsDate() throws Exception {
         try (UdpPeer cam = new UdpPeer(server.port())) {
-            cam.send(crlf(VendorTexts.HIKVISION_REGISTER));
-            SipResponse challenge = cam.receiveResponse(3000);
-            assertEquals(401, challenge.status());
-            DigestChallenge ch = DigestChallenge.parse(challenge.header("WWW-Authenticate"));
-            assertEquals("3402000000", ch.realm());
-            assertTrue(ch.offersAuthQop());
-            // The camera's own digest computation (qop=auth, nc=00000001, cnonce=0a4f113b) as its firmware does it.
-            String uri = "sip:34020000002000000001@3402000000";
-            String ha1 = DigestAuth.md5Hex("34020000001320000001:3402000000:12345678");
-            String resp = DigestAuth.md5Hex(ha1 + ":" + ch.nonce() + ":00000001:0a4f113b:auth:" + DigestAuth.md5Hex("REGISTER:" + uri));
-            String authed = String.format(VendorTexts.HIKVISION_REGISTER_AUTH_TEMPLATE, ch.realm(), ch.nonce(), resp);
+            String authed = hikvisionAuthorizedRegister(cam);
             cam.send(crlf(authed));
             SipResponse ok = cam.receiveResponse(3000);
             assertEquals(200, ok.status());
@@ -147,6 +137,51 @@ class SipServerWireTest {
             assertTrue((System.nanoTime() - t0) / 1e6 < 2500);
             assertEquals(1.0, server.devices().stream().filter(SipServer.DeviceStatus::online).count());
             assertEquals(1.0, meters.get("nvr.sip.devices.online").gauge().value());
+        }
+    }
+
+    /** Sends the Hikvision REGISTER, checks the challenge, and returns the REGISTER the camera's firmware answers with. */
+    private static String hikvisionAuthorizedRegister(UdpPeer cam) throws Exception {
+        cam.send(crlf(VendorTexts.HIKVISION_REGISTER));
+        SipResponse challenge = cam.receiveResponse(3000);
+        assertEquals(401, challenge.status());
+        DigestChallenge ch = DigestChallenge.parse(challenge.header("WWW-Authenticate"));
+        assertEquals("3402000000", ch.realm());
+        assertTrue(ch.offersAuthQop());
+        // The camera's own digest computation (qop=auth, nc=00000001, cnonce=0a4f113b) as its firmware does it.
+        String uri = "sip:34020000002000000001@3402000000";
+        String ha1 = DigestAuth.md5Hex("34020000001320000001:3402000000:12345678");
+        String resp = DigestAuth.md5Hex(ha1 + ":" + ch.nonce() + ":00000001:0a4f113b:auth:" + DigestAuth.md5Hex("REGISTER:" + uri));
+        return String.format(VendorTexts.HIKVISION_REGISTER_AUTH_TEMPLATE, ch.realm(), ch.nonce(), resp);
+    }
+
+    /**
+     * A From header is forgeable: a keepalive naming a registered camera, or a query naming the upper platform, sent
+     * from another host (127.0.0.2, loopback on Linux) is refused 403 and counted; the same from the real host works.
+     */
+    @Test
+    void messagesNamingAKnownPeerFromAnotherHostAreRefused() throws Exception {
+        InetAddress other = InetAddress.getByName("127.0.0.2");
+        try (UdpPeer cam = new UdpPeer(server.port());
+             UdpPeer forger = UdpPeer.bound(other, server.port())) {
+            cam.send(crlf(hikvisionAuthorizedRegister(cam)));
+            assertEquals(200, cam.receiveResponse(3000).status());
+            forger.send(VendorTexts.dahuaKeepalive(30).replace("34020000001320000002", "34020000001320000001"));
+            SipResponse refused = forger.receiveResponse(3000);
+            assertEquals(403, refused.status(), refused.toString());
+            String query = "<?xml version=\"1.0\"?>\r\n<Query>\r\n<CmdType>DeviceInfo</CmdType>\r\n<SN>7</SN>\r\n"
+                    + "<DeviceID>34020000002000000001</DeviceID>\r\n</Query>\r\n";
+            String fromPlatform = "MESSAGE sip:34020000002000000001@3402000000 SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bKq1\r\nFrom: <sip:34020000002000000009@3402000000>;tag=p1\r\n"
+                    + "To: <sip:34020000002000000001@3402000000>\r\nCall-ID: q1@127.0.0.2\r\nCSeq: 1 MESSAGE\r\n"
+                    + "Content-Type: Application/MANSCDP+xml\r\nMax-Forwards: 70\r\nContent-Length: " + query.length()
+                    + "\r\n\r\n" + query;
+            forger.send(fromPlatform);
+            assertEquals(403, forger.receiveResponse(3000).status());
+            assertEquals(2.0, meters.counter("nvr.sip.foreign.sources").count());
+            // the camera itself, from where it registered, is heard (a new transaction: another branch)
+            cam.send(VendorTexts.dahuaKeepalive(31).replace("34020000001320000002", "34020000001320000001"));
+            assertEquals(200, cam.receiveResponse(3000).status());
         }
     }
 

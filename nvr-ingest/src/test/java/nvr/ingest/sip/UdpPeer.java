@@ -23,8 +23,17 @@ public final class UdpPeer implements AutoCloseable {
     }
 
     public UdpPeer(int serverPort, int localPort) throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), localPort));
+        this(InetAddress.getLoopbackAddress(), serverPort, localPort);
+    }
+
+    private UdpPeer(InetAddress local, int serverPort, int localPort) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(local, localPort));
         server = new InetSocketAddress(InetAddress.getLoopbackAddress(), serverPort);
+    }
+
+    /** A peer sending from another local address (e.g. 127.0.0.2, loopback on Linux) to play a different host. */
+    public static UdpPeer bound(InetAddress local, int serverPort) throws IOException {
+        return new UdpPeer(local, serverPort, 0);
     }
 
     /** Points the peer at another server port (when the peer had to exist before the server). */
