@@ -24,10 +24,10 @@ public final class CamerasCommand implements Runnable {
                 printJson(cams);
                 return 0;
             }
-            Table t = new Table("ID", "NAME", "TIER", "STATE", "LAST FRAME", "BITRATE", "LOCATION");
+            Table t = new Table("ID", "NAME", "TIER", "STATE", "LAST FRAME", "BITRATE", "LOCATION", "WHY");
             for (Map<String, Object> c : list(cams)) {
                 t.row(s(c, "id"), s(c, "name"), s(c, "tier"), s(c, "state"), Times.show(n(c, "lastFrameMs")),
-                        String.format("%.0f kbit/s", n(c, "bitrateBps") / 1000.0), s(c, "location"));
+                        String.format("%.0f kbit/s", n(c, "bitrateBps") / 1000.0), s(c, "location"), s(c, "reason"));
             }
             t.print(out());
             return 0;

@@ -74,6 +74,9 @@ final class AdminService implements AdminBackend {
             ids.add(c.id());
         }
         ids.addAll(store.cameraIds());
+        for (SipServer.ChannelStatus c : sip.channels()) {
+            ids.add(c.id());
+        }
         return new ArrayList<>(ids);
     }
 
@@ -89,15 +92,21 @@ final class AdminService implements AdminBackend {
         for (StreamHealth h : receivers.health()) {
             health.merge(h.cameraId(), h, (a, b) -> a.lastFrameMs() >= b.lastFrameMs() ? a : b);
         }
+        Map<String, SipServer.ChannelStatus> channels = new HashMap<>();
+        for (SipServer.ChannelStatus c : sip.channels()) {
+            channels.put(c.id(), c);
+        }
         TreeSet<String> ids = new TreeSet<>(knownCameras());
         ids.addAll(health.keySet());
+        ids.addAll(channels.keySet());
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : ids) {
             NvrConfig.Camera c = configured(id);
             StreamHealth h = health.get(id);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
-            m.put("name", c != null ? c.name() : id);
+            SipServer.ChannelStatus ch = channels.get(id);
+            m.put("name", c != null ? c.name() : ch != null && !ch.name().isEmpty() ? ch.name() : id);
             m.put("tier", c != null ? c.tier() : retention.config().tierOf(id).name());
             m.put("state", (h == null ? StreamState.OFFLINE : h.state()).name().toLowerCase(Locale.ROOT));
             long last = h != null && h.lastFrameMs() > 0 ? h.lastFrameMs() : newestFootage(id);
@@ -105,6 +114,13 @@ final class AdminService implements AdminBackend {
             m.put("bitrateBps", h == null ? 0 : h.bitrateBps());
             m.put("location", c != null ? c.location() : "");
             m.put("source", c != null ? "static" : "sip");
+            if (ch != null) {
+                m.put("device", ch.deviceId());
+                m.put("deviceOnline", ch.deviceOnline());
+                m.put("recording", ch.recording());
+                m.put("failedInvites", ch.failedInvites());
+            }
+            m.put("reason", reason(h, ch));
             if (h != null) {
                 m.put("transport", h.transport().name().toLowerCase(Locale.ROOT));
                 m.put("port", h.localPort());
@@ -117,6 +133,23 @@ final class AdminService implements AdminBackend {
             out.add(m);
         }
         return out;
+    }
+
+    /** Why a camera is not receiving, in a few words for the table ("" when it is). */
+    private static String reason(StreamHealth h, SipServer.ChannelStatus ch) {
+        if (h != null && h.state() == StreamState.RECEIVING) {
+            return "";
+        }
+        if (ch != null && !ch.deviceOnline()) {
+            return "device " + ch.deviceId() + " offline";
+        }
+        if (ch != null && ch.failedInvites() > 0) {
+            return ch.failedInvites() + " INVITE" + (ch.failedInvites() == 1 ? "" : "s") + " failed; retrying";
+        }
+        if (h != null && h.state() == StreamState.STALLED) {
+            return "no packets for a while";
+        }
+        return h == null && ch == null ? "no stream" : "";
     }
 
     /** End of the newest segment, for cameras not streaming now (SIP channels between sessions, stopped cameras). */

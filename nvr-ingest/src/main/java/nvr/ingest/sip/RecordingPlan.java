@@ -79,6 +79,19 @@ final class RecordingPlan implements InviteDialog.User {
         this.baseBackoffMs = 2L * config.t1Ms();
     }
 
+    /** A planned channel as admins see it: its session is up, or how many INVITEs failed in a row. */
+    record Planned(String channelId, String deviceId, boolean recording, int failedInvites) {
+    }
+
+    /** Every channel this plan keeps recording (or trying to), in no particular order. */
+    List<Planned> planned() {
+        List<Planned> out = new ArrayList<>(sessions.size());
+        for (Session s : sessions.values()) {
+            out.add(new Planned(s.channelId, s.deviceId, s.handle != null, s.attempts));
+        }
+        return out;
+    }
+
     /** Starts recording a channel unless it already records, is being invited or waits for a retry. */
     void ensure(String deviceId, String channelId) {
         if (closed || receivers == null) {

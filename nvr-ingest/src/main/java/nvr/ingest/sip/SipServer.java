@@ -2,6 +2,7 @@ package nvr.ingest.sip;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -12,6 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import nvr.gb28181.sip.MediaSessionHandler;
 import nvr.ingest.cascade.Cascade;
+import nvr.ingest.device.Channel;
 import nvr.ingest.device.Device;
 import nvr.ingest.device.DeviceRegistry;
 import nvr.ingest.media.MediaReceivers;
@@ -130,6 +132,19 @@ public final class SipServer implements AutoCloseable {
                 .toList());
     }
 
+    /**
+     * Every video channel the devices announced, with whether it records now: what an admin needs to spot a
+     * camera that registered but whose stream never came (it has no footage, so storage alone cannot show it).
+     */
+    public List<ChannelStatus> channels() {
+        return onCore(() -> plan.planned().stream().map(p -> {
+            Device d = registry.get(p.deviceId());
+            Channel c = registry.channel(p.channelId());
+            return new ChannelStatus(p.channelId(), p.deviceId(), c == null || c.name() == null ? "" : c.name(),
+                    d != null && d.online(), p.recording(), p.failedInvites());
+        }).sorted(Comparator.comparing(ChannelStatus::id)).toList());
+    }
+
     /** True when the channel currently has an established recording session. */
     public boolean recording(String channelId) {
         return onCore(() -> plan.recording(channelId));
@@ -138,6 +153,11 @@ public final class SipServer implements AutoCloseable {
     /** True when every configured upper platform accepted our registration. */
     public boolean upstreamsRegistered() {
         return onCore(cascade::allRegistered);
+    }
+
+    /** A device's video channel as admins see it; {@code failedInvites} counts INVITEs failed since the last success. */
+    public record ChannelStatus(String id, String deviceId, String name, boolean deviceOnline, boolean recording,
+                                int failedInvites) {
     }
 
     /** A device as admins see it. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
+import java.util.List;
 import nvr.gb28181.manscdp.ManscdpMessage;
 import nvr.gb28181.manscdp.ManscdpParser;
 import nvr.gb28181.manscdp.ManscdpType;
@@ -102,11 +103,15 @@ class RecordingPlanTest {
                 // Leave it unanswered: the transaction times out (64*T1) would take 32 s; instead answer 486 and
                 // expect another attempt with a longer backoff.
                 dev.send(reinvite.createResponse(486, null, "busy"));
+                // Meanwhile an admin sees the channel, by its catalog name, as not recording with a failed INVITE.
+                Await.until(() -> server.channels().stream().anyMatch(c -> c.failedInvites() > 0), 3);
+                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, false, 1)), server.channels());
                 SipRequest third = dev.receiveRequest("INVITE", 6000);
                 assertNotNull(third, "retry after a refused INVITE");
                 answer(dev, third);
                 assertNotNull(dev.receiveRequest("ACK", 3000));
                 Await.until(() -> server.recording(CH), 3);
+                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, true, 0)), server.channels());
 
                 // Unregister: our BYE ends the stream.
                 register(dev, 0);
