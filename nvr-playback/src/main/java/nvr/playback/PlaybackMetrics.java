@@ -12,6 +12,7 @@ public final class PlaybackMetrics {
     private final Counter bytesSent;
     private final Counter framesSent;
     private final Counter lateFrames;
+    private final io.micrometer.core.instrument.Timer lateness;
 
     public PlaybackMetrics(MeterRegistry registry) {
         this.registry = registry == null ? new SimpleMeterRegistry() : registry;
@@ -20,6 +21,8 @@ public final class PlaybackMetrics {
         this.framesSent = Counter.builder("nvr.playback.frames.sent").register(this.registry);
         this.lateFrames = Counter.builder("nvr.playback.frames.late")
             .description("frames sent more than 40 ms after their due time").register(this.registry);
+        this.lateness = io.micrometer.core.instrument.Timer.builder("nvr.playback.frame.lateness")
+            .description("how long after its due time a paced frame's first packet left").register(this.registry);
     }
 
     public MeterRegistry registry() {
@@ -73,6 +76,22 @@ public final class PlaybackMetrics {
 
     public void lateFrame() {
         lateFrames.increment();
+    }
+
+    /**
+     * A paced frame's first packet left {@code nanos} after its due time (negative: early); {@code late}
+     * when that is beyond the 40 ms budget.
+     */
+    public void frameLateness(long nanos, boolean late) {
+        lateness.record(Math.max(0, nanos), java.util.concurrent.TimeUnit.NANOSECONDS);
+        if (late) {
+            lateFrames.increment();
+        }
+    }
+
+    /** Largest frame lateness recorded (ms), over the registry's step window. */
+    public double maxLatenessMs() {
+        return lateness.max(java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     /** The sender had a frame due but waited: for the disk read-ahead ("disk") or a full TCP window ("receiver"). */

@@ -48,18 +48,26 @@ public final class PlaybackLoad {
         List<Integer> counts = List.of(64);
         int seconds = 20;
         int downloadRepeats = 3;
+        boolean cold = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--sessions" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--download-repeats" -> downloadRepeats = Integer.parseInt(args[i + 1]);
-                case "--no-sessions" -> counts = List.of();
+                case "--no-sessions" -> {
+                    counts = List.of();
+                    i--;
+                }
+                case "--cold" -> {
+                    cold = true; // drop the page cache before the raw read, the cursor and the download (needs root)
+                    i--;
+                }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         Path dir = Files.createTempDirectory("nvr-bench-playload");
         try {
-            run(dir, counts, seconds, downloadRepeats);
+            run(dir, counts, seconds, downloadRepeats, cold);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -68,7 +76,7 @@ public final class PlaybackLoad {
         System.exit(0);
     }
 
-    static void run(Path dir, List<Integer> counts, int seconds, int downloadRepeats) throws Exception {
+    static void run(Path dir, List<Integer> counts, int seconds, int downloadRepeats, boolean cold) throws Exception {
         BenchFootage.Clip clip = BenchFootage.make(dir, "1280x720", CLIP_SECONDS, "4M");
         System.out.printf("clip: %d frames, %.2f Mbit/s%n", clip.aus().size(), clip.bytes() * 8.0 / CLIP_SECONDS / 1e6);
         Store store = Store.open(StoreConfig.defaults(dir.resolve("data")), null);
@@ -91,7 +99,7 @@ public final class PlaybackLoad {
             sessions(service, handler, n, seconds, t0, footageMs);
         }
         for (int r = 0; r < downloadRepeats; r++) {
-            download(store, service, handler, t0, footageMs);
+            download(store, service, handler, t0, footageMs, cold);
         }
         service.close();
         store.close();
@@ -110,7 +118,14 @@ public final class PlaybackLoad {
         long[] frames = new long[n];
         int[] lastSeq = new int[n];
         long[] lost = new long[n];
+        // receiver-side lateness: frame k's first packet is expected at firstArrival + (ts_k - ts_0) / 90 kHz
+        long[] firstArrival = new long[n];
+        long[] firstTs = new long[n];
+        long[] lastTs = new long[n];
+        long[] rxLate = new long[n];
+        long[] rxLateness = new long[4096]; // histogram, 1 ms buckets
         Arrays.fill(lastSeq, -1);
+        Arrays.fill(lastTs, -1);
         for (int i = 0; i < n; i++) {
             DatagramChannel ch = DatagramChannel.open();
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
@@ -127,6 +142,7 @@ public final class PlaybackLoad {
                     if (sel.select(100) == 0) {
                         continue;
                     }
+                    long arrival = System.nanoTime();
                     for (SelectionKey k : sel.selectedKeys()) {
                         int i = (Integer) k.attachment();
                         DatagramChannel ch = (DatagramChannel) k.channel();
@@ -142,6 +158,21 @@ public final class PlaybackLoad {
                                 lost[i] += ((seq - lastSeq[i]) & 0xFFFF) - 1;
                             }
                             lastSeq[i] = seq;
+                            long ts = b.getInt(4) & 0xFFFFFFFFL;
+                            if (ts != lastTs[i]) { // first packet of a frame
+                                if (lastTs[i] < 0) {
+                                    firstArrival[i] = arrival;
+                                    firstTs[i] = ts;
+                                } else {
+                                    long expected = firstArrival[i] + ((ts - firstTs[i]) & 0xFFFFFFFFL) * 1_000_000L / 90;
+                                    long lateMs = Math.max(0, (arrival - expected) / 1_000_000);
+                                    rxLateness[(int) Math.min(lateMs, rxLateness.length - 1)]++;
+                                    if (lateMs > 40) {
+                                        rxLate[i]++;
+                                    }
+                                }
+                                lastTs[i] = ts;
+                            }
                             if ((b.get(1) & 0x80) != 0) {
                                 frames[i]++;
                             }
@@ -156,6 +187,11 @@ public final class PlaybackLoad {
         receiver.start();
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
+        long gc0 = gcMillis();
+        double disk0 = service.metrics().waits("disk");
+        var latenessTimer = service.metrics().registry().get("nvr.playback.frame.lateness").timer();
+        double lateSum0 = latenessTimer.totalTime(TimeUnit.MILLISECONDS);
+        long lateCount0 = latenessTimer.count();
         long wall0 = System.nanoTime();
         List<BenchDialog> dialogs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -176,6 +212,8 @@ public final class PlaybackLoad {
         Thread.sleep(seconds * 1000L);
         double wall = (System.nanoTime() - wall0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        long gc = gcMillis() - gc0;
+        double diskWaits = service.metrics().waits("disk") - disk0;
         for (BenchDialog d : dialogs) {
             handler.onBye(d);
         }
@@ -194,17 +232,56 @@ public final class PlaybackLoad {
                 + "expected ~%d) late=%.0f lost-packets=%d cpu=%.0f%% of one core (incl. receiver thread)%n",
             n, wall, totalBytes * 8 / wall / 1e6, totalBytes * 8 / wall / 1e6 / n, totalFrames, minFrames,
             (long) (wall * 25), late, totalLost, cpu / wall * 100);
+        long rxFrames = Arrays.stream(rxLateness).sum();
+        System.out.printf("  receiver-side: %d of %d frames arrived > 40 ms after (first frame's arrival + media time); "
+                + "lateness p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms; GC pauses %d ms; sender waited for the disk %.0f times; "
+                + "mean sender lateness %.2f ms; load average %.2f%n",
+            Arrays.stream(rxLate).sum(), rxFrames, percentile(rxLateness, 0.5), percentile(rxLateness, 0.99),
+            percentile(rxLateness, 0.999), percentile(rxLateness, 1.0), gc, diskWaits,
+            (latenessTimer.totalTime(TimeUnit.MILLISECONDS) - lateSum0) / Math.max(1, latenessTimer.count() - lateCount0),
+            os.getSystemLoadAverage());
+    }
+
+    static long percentile(long[] histogram, double q) {
+        long total = Arrays.stream(histogram).sum();
+        long need = (long) Math.ceil(total * q);
+        long seen = 0;
+        for (int i = 0; i < histogram.length; i++) {
+            seen += histogram[i];
+            if (seen >= need && seen > 0) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    static long gcMillis() {
+        long t = 0;
+        for (var gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            t += Math.max(0, gc.getCollectionTime());
+        }
+        return t;
     }
 
     private static final boolean[] volatile_stop = new boolean[1];
 
-    static void download(Store store, PlaybackService service, PlaybackSipHandler handler, long t0, long footageMs) throws Exception {
+    /** Writes back dirty pages and drops the page cache, so the next read comes from the disk. */
+    static void dropCaches() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+    }
+
+    static void download(Store store, PlaybackService service, PlaybackSipHandler handler, long t0, long footageMs,
+                         boolean cold) throws Exception {
         java.util.Map<String, Long> cpu0 = threadCpu();
         double disk0 = service.metrics().waits("disk");
         double rx0 = service.metrics().waits("receiver");
         String cam = camera(0);
         List<SegmentInfo> segs = store.segments(cam, t0, t0 + footageMs);
         long fileBytes = 0;
+        if (cold) {
+            dropCaches();
+        }
         long r0 = System.nanoTime();
         ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
         for (SegmentInfo s : segs) {
@@ -220,6 +297,9 @@ public final class PlaybackLoad {
             }
         }
         double rawS = (System.nanoTime() - r0) / 1e9;
+        if (cold) {
+            dropCaches();
+        }
         long c0 = System.nanoTime();
         long cursorBytes = 0;
         try (var cur = store.openCursor(cam, t0, t0 + footageMs)) {
@@ -237,6 +317,9 @@ public final class PlaybackLoad {
             SipRequest inv = BenchFootage.invite(call, cam, BenchFootage.sdp("Download", cam, fromS, fromS + footageMs / 1000 + 1,
                 "TCP/RTP/AVP", ss.getLocalPort(), 7, "a=setup:passive\r\na=connection:new\r\n"));
             BenchDialog d = new BenchDialog(call, cam);
+            if (cold) {
+                dropCaches();
+            }
             long d0 = System.nanoTime();
             SipResponse r = handler.onInvite(inv, BenchFootage.offer(inv), d);
             if (r.status() != 200) {
@@ -262,9 +345,9 @@ public final class PlaybackLoad {
             if (!d.ended.await(5, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("download did not end with BYE");
             }
-            System.out.printf("download: %d segment bytes; raw read %.3f s = %.0f MB/s; download %.3f s = %.0f MB/s of footage "
+            System.out.printf("download (%s page cache): %d segment bytes; raw read %.3f s = %.0f MB/s; download %.3f s = %.0f MB/s of footage "
                     + "(%.0f MB/s RTP received, %.1fx real time); ratio download/raw = %.2f%n",
-                fileBytes, rawS, fileBytes / rawS / 1e6, dlS, fileBytes / dlS / 1e6, received / dlS / 1e6,
+                cold ? "cold" : "warm", fileBytes, rawS, fileBytes / rawS / 1e6, dlS, fileBytes / dlS / 1e6, received / dlS / 1e6,
                 footageMs / 1000.0 / dlS, rawS / dlS);
             System.out.printf("  sender waited %.0f times for the disk read-ahead, %.0f times for the receiver%n",
                 service.metrics().waits("disk") - disk0, service.metrics().waits("receiver") - rx0);

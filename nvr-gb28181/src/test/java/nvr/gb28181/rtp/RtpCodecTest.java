@@ -90,4 +90,30 @@ class RtpCodecTest {
         assertTrue(packets.stream().allMatch(p -> p.timestamp() == 5 && p.ssrc() == 0xCAFEBABEL && p.payloadType() == 96));
         assertEquals(1, pk.nextSequence());
     }
+
+    @Test
+    void packetizeIntoLaysOutTheSamePacketsBackToBack() {
+        for (boolean framed : new boolean[] {false, true}) {
+            for (int size : new int[] {0, 1, 1400, 1401, 1400 * 3, 150_000}) {
+                byte[] frame = new byte[size];
+                new java.util.Random(size).nextBytes(frame);
+                RtpPacketizer a = new RtpPacketizer(0xCAFEBABEL, 96, 65530);
+                RtpPacketizer b = new RtpPacketizer(0xCAFEBABEL, 96, 65530);
+                io.netty.buffer.ByteBuf expected = Unpooled.buffer();
+                a.packetize(Unpooled.wrappedBuffer(frame), 0x1_2345_6789L, framed, io.netty.buffer.UnpooledByteBufAllocator.DEFAULT, p -> {
+                    expected.writeBytes(p);
+                    p.release();
+                });
+                io.netty.buffer.ByteBuf got = Unpooled.buffer();
+                int n = b.packetizeInto(Unpooled.wrappedBuffer(frame), 0x1_2345_6789L, framed, got);
+                assertEquals(expected, got, "framed=" + framed + " size=" + size);
+                assertEquals(b.packetizedSize(size, framed), got.readableBytes());
+                assertEquals(Math.max(1, (size + 1399) / 1400), n);
+                assertEquals(a.nextSequence(), b.nextSequence());
+                if (n > 1) {
+                    assertEquals(b.packetStride(framed) * (n - 1) + (framed ? 14 : 12) + size - 1400 * (n - 1), got.readableBytes());
+                }
+            }
+        }
+    }
 }

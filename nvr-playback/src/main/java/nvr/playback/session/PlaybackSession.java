@@ -278,20 +278,27 @@ public final class PlaybackSession {
                     break;
                 }
                 unwritableSinceNanos = 0;
-                if (!unlimited && request.kind() == PlaybackRequest.Kind.PLAYBACK && now - due > LATE_NANOS) {
-                    metrics.lateFrame();
-                }
                 prefetcher.poll();
                 send(f);
                 lastDueNanos = due;
-                if (++sentNow >= FRAMES_PER_TICK) {
+                sentNow++;
+                if (!unlimited) {
+                    // paced: each frame leaves in its own flush, and it is late when its first packet
+                    // leaves more than 40 ms after the due time (anchor + media time, never re-based on lateness)
+                    long leaves = System.nanoTime();
+                    channel.flush();
+                    if (request.kind() == PlaybackRequest.Kind.PLAYBACK) {
+                        metrics.frameLateness(leaves - due, leaves - due > LATE_NANOS);
+                    }
+                }
+                if (sentNow >= FRAMES_PER_TICK) {
                     queueTick();
                     break;
                 }
             }
         } finally {
-            if (channel != null && sentNow > 0) {
-                channel.flush();
+            if (channel != null && sentNow > 0 && unlimited) {
+                channel.flush(); // unpaced download: many frames, one flush
             }
         }
     }
@@ -304,20 +311,33 @@ public final class PlaybackSession {
         timelineJump = false;
         lastMediaMs = f.timeMs();
         long rtpTs = (rtpBase + clock90k) & 0xFFFFFFFFL;
+        boolean tcp = request.transport().isTcp();
+        ByteBuf packets;
+        int count;
         ByteBuf ps = muxer.mux(f, FIRST_PTS_90K + clock90k, channel.alloc());
         try {
-            packetizer.packetize(ps, rtpTs, request.transport().isTcp(), channel.alloc(), pkt -> {
-                int n = pkt.readableBytes();
-                bytesSent += n;
-                metrics.sent(n);
-                if (pkt.getByte(request.transport().isTcp() ? 3 : 1) < 0) { // marker: the frame's last packet
+            packets = channel.alloc().directBuffer(packetizer.packetizedSize(ps.readableBytes(), tcp));
+            count = packetizer.packetizeInto(ps, rtpTs, tcp, packets);
+        } finally {
+            ps.release();
+        }
+        int n = packets.readableBytes();
+        bytesSent += n;
+        metrics.sent(n);
+        if (tcp) {
+            lastWrite = channel.write(packets); // RFC 4571 frames back to back: one message, one gathering write
+        } else {
+            // one datagram per packet, each a slice of the frame's buffer (no per-packet allocation or copy)
+            int stride = packetizer.packetStride(false);
+            for (int i = 0, off = 0; i < count; i++, off += stride) {
+                ByteBuf pkt = packets.retainedSlice(off, Math.min(stride, n - off));
+                if (i == count - 1) {
                     lastWrite = channel.write(pkt);
                 } else {
                     channel.write(pkt, channel.voidPromise());
                 }
-            });
-        } finally {
-            ps.release();
+            }
+            packets.release();
         }
         framesSent++;
         metrics.frameSent();
