@@ -3,7 +3,6 @@ package nvr.bench.codec;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.TimeUnit;
 import nvr.gb28181.WireFormatException;
-import nvr.gb28181.media.Codec;
 import nvr.gb28181.nal.NalUnits;
 import nvr.gb28181.ps.PsDemuxer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,9 +16,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -34,9 +30,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class PsDemuxBenchmark {
-    @Param({"H264", "H265"})
-    public Codec codec;
+public class PsDemuxBenchmark extends MeteredCodecBenchmark {
 
     @Param({"true"})
     public boolean direct;
@@ -47,18 +41,6 @@ public class PsDemuxBenchmark {
     private boolean[] markers;
     private PsDemuxer demuxer;
     private byte[] scratch;
-
-    private final CpuMeter cpu = new CpuMeter();
-
-    @Setup(Level.Iteration)
-    public void startMeter() {
-        cpu.start();
-    }
-
-    @TearDown(Level.Iteration)
-    public void reportMeter(BenchmarkParams params) {
-        cpu.report(params.getBenchmark().replaceAll(".*\\.", "") + " " + codec);
-    }
 
     @Setup
     public void setup() {

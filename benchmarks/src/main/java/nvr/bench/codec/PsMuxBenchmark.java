@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.util.concurrent.TimeUnit;
 import nvr.gb28181.media.AccessUnit;
-import nvr.gb28181.media.Codec;
 import nvr.gb28181.ps.PsMuxer;
 import nvr.gb28181.rtp.RtpPacketizer;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -13,14 +12,10 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.BenchmarkParams;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -33,27 +28,13 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 3)
-public class PsMuxBenchmark {
-    @Param({"H264", "H265"})
-    public Codec codec;
+public class PsMuxBenchmark extends MeteredCodecBenchmark {
 
     private AccessUnit[] frames;
     private PsMuxer muxer;
     private RtpPacketizer packetizer;
     private ByteBuf out;
     private long frameBytes;
-
-    private final CpuMeter cpu = new CpuMeter();
-
-    @Setup(Level.Iteration)
-    public void startMeter() {
-        cpu.start();
-    }
-
-    @TearDown(Level.Iteration)
-    public void reportMeter(BenchmarkParams params) {
-        cpu.report(params.getBenchmark().replaceAll(".*\\.", "") + " " + codec);
-    }
 
     @Setup
     public void setup() {
