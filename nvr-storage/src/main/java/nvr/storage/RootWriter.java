@@ -2,14 +2,22 @@ package nvr.storage;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +31,8 @@ final class RootWriter implements Runnable {
     private static final long DISK_RETRY_MS = 1000;
     /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
     private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
+    /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
+    private static final int FSYNC_THREADS = 8;
 
     /** A queued frame. */
     record QueuedFrame(String camera, long timeMs, boolean keyframe, int streamType, byte[] payload) {
@@ -58,6 +68,8 @@ final class RootWriter implements Runnable {
     private final Map<String, CameraState> cameras = new HashMap<>();
     private final List<SegmentWriter> sealing = new ArrayList<>();
     private final Thread thread;
+    /** Runs the fsyncs of a group commit side by side; the writer thread waits for all before the index batch. */
+    private final ExecutorService fsyncPool;
     private volatile boolean stopping;
 
     RootWriter(DataRoot root, SegmentIndex index, SegmentFileIo io, StoreConfig config, StorageMetrics metrics,
@@ -77,6 +89,12 @@ final class RootWriter implements Runnable {
         this.queueLimitBytes = config.writerQueueBytes();
         this.thread = new Thread(this, "nvr-storage-writer-" + root.path.getFileName());
         thread.setDaemon(true);
+        AtomicInteger fsyncThreads = new AtomicInteger();
+        this.fsyncPool = Executors.newFixedThreadPool(FSYNC_THREADS, r -> {
+            Thread t = new Thread(r, "nvr-storage-fsync-" + root.path.getFileName() + "-" + fsyncThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     static String segmentKey(String camera, long startMs) {
@@ -116,7 +134,11 @@ final class RootWriter implements Runnable {
     void stop() throws InterruptedException {
         stopping = true;
         queue.add(STOP);
-        thread.join();
+        try {
+            thread.join();
+        } finally {
+            fsyncPool.shutdown();
+        }
     }
 
     @Override
@@ -256,39 +278,90 @@ final class RootWriter implements Runnable {
         }
     }
 
-    /** Group commit: fsync data of every file with new records, then one synced index batch naming them. */
+    /**
+     * Group commit: fsync the data of every file with new records and the directory of every new file, then one
+     * synced index batch naming them. The fsyncs are issued together from {@link #fsyncPool}: the file system
+     * folds concurrent fsyncs into few journal commits, where one after another each waits for its own (64
+     * cameras: 64 journal commits per group commit).
+     */
     private void commit() {
         List<SegmentWriter> open = new ArrayList<>();
         long now = System.nanoTime();
-        for (Map.Entry<String, CameraState> e : cameras.entrySet()) {
-            CameraState cs = e.getValue();
+        for (CameraState cs : cameras.values()) {
             if (cs.segment != null && now - cs.lastArrivalNanos > IDLE_SEAL_NANOS) {
                 seal(cs); // camera stopped sending: close its file so retention can delete it later
             }
             SegmentWriter s = cs.segment;
-            if (s == null || !s.hasUnsynced()) {
-                if (s != null && s.indexStale) {
-                    open.add(s);
-                }
-                continue;
-            }
-            try {
-                timedSync(s);
+            if (s != null && (s.hasUnsynced() || s.indexStale)) {
                 open.add(s);
-            } catch (IOException ex) {
-                onWriteError(cs, s, e.getKey(), ex);
+            }
+        }
+        Map<SegmentWriter, Future<IOException>> dataSyncs = new IdentityHashMap<>();
+        Map<Path, Future<IOException>> dirSyncs = new HashMap<>();
+        for (List<SegmentWriter> list : List.of(open, sealing)) {
+            for (SegmentWriter s : list) {
+                if (s.hasUnsynced()) {
+                    dataSyncs.put(s, fsyncPool.submit(() -> timedForce(s)));
+                }
+                if (!s.dirSynced) {
+                    dirSyncs.computeIfAbsent(s.file.getParent(), d -> fsyncPool.submit(() -> fsyncDir(d)));
+                }
+            }
+        }
+        Future<IOException> auditSync = audit == null ? null : fsyncPool.submit(() -> {
+            audit.sync(); // logs its own failure: the audit log never holds up recording
+            return null;
+        });
+        Set<SegmentWriter> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (SegmentWriter s : List.copyOf(open)) {
+            Future<IOException> sync = dataSyncs.get(s);
+            IOException ex = sync == null ? null : await(sync);
+            if (ex == null) {
+                if (sync != null) {
+                    s.markSynced();
+                }
+            } else {
+                open.remove(s);
+                failed.add(s);
+                onWriteError(cameras.get(s.camera), s, s.camera, ex); // seals it: indexed below with what is durable
             }
         }
         for (SegmentWriter s : sealing) {
-            try {
-                timedSync(s);
-            } catch (IOException ex) {
+            Future<IOException> sync = dataSyncs.get(s);
+            IOException ex = sync == null ? null : await(sync);
+            if (ex == null) {
+                if (sync != null) {
+                    s.markSynced();
+                }
+            } else if (!failed.contains(s)) {
                 (isNoSpace(ex) ? metrics.diskFullErrors : metrics.writeErrors).increment();
                 s.recoverAfterError();
             }
         }
-        if (audit != null) {
-            audit.sync();
+        List<SegmentWriter> unlinked = new ArrayList<>(); // directory fsync failed: not named by the index yet
+        for (Map.Entry<Path, Future<IOException>> d : dirSyncs.entrySet()) {
+            IOException ex = await(d.getValue());
+            for (List<SegmentWriter> list : List.of(open, sealing)) {
+                for (SegmentWriter s : list) {
+                    if (!s.dirSynced && s.file.getParent().equals(d.getKey())) {
+                        if (ex == null) {
+                            s.dirSynced = true;
+                        } else {
+                            unlinked.add(s);
+                        }
+                    }
+                }
+            }
+            if (ex != null) {
+                metrics.writeErrors.increment();
+                LOG.log(System.Logger.Level.ERROR, "fsync of directory " + d.getKey() + " failed: " + ex.getMessage()
+                        + "; its new segments are indexed at a later group commit once it succeeds");
+            }
+        }
+        open.removeAll(unlinked);
+        sealing.removeAll(unlinked); // kept aside and retried at the next commit, never closed unnamed
+        if (auditSync != null) {
+            await(auditSync);
         }
         List<SegmentWriter> emptySealed = new ArrayList<>();
         try (SegmentIndex.Batch b = index.batch()) {
@@ -356,6 +429,56 @@ final class RootWriter implements Runnable {
             }
         }
         sealing.clear();
+        for (SegmentWriter s : unlinked) {
+            if (!isOpen(s)) {
+                sealing.add(s);
+            }
+        }
+    }
+
+    private boolean isOpen(SegmentWriter s) {
+        CameraState cs = cameras.get(s.camera);
+        return cs != null && cs.segment == s;
+    }
+
+    /** Waits for an fsync task, never giving up on an interrupt (the index must not run ahead of the data). */
+    private static IOException await(Future<IOException> f) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return f.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    return e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private IOException timedForce(SegmentWriter s) {
+        long t0 = System.nanoTime();
+        try {
+            s.forceData();
+        } catch (IOException e) {
+            return e;
+        }
+        metrics.fsync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        return null;
+    }
+
+    private static IOException fsyncDir(Path dir) {
+        try {
+            DataRoot.fsyncDir(dir);
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
     }
 
     /** A write into a day that coverage may have summarized already (clock jumped back): drop the summary. */
@@ -374,14 +497,5 @@ final class RootWriter implements Runnable {
         long delta = s.syncedBytes() - s.indexedBytes;
         root.segmentBytes.addAndGet(delta);
         s.indexedBytes = s.syncedBytes();
-    }
-
-    private void timedSync(SegmentWriter s) throws IOException {
-        if (!s.hasUnsynced()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        s.sync();
-        metrics.fsync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     }
 }

@@ -41,6 +41,8 @@ final class SegmentWriter {
     boolean indexStale;
     /** Bytes the index currently names (for per-root usage accounting). */
     long indexedBytes;
+    /** True once the directory entry of this file was fsynced; the index names the file only after that. */
+    boolean dirSynced;
 
     private SegmentWriter(String camera, long startMs, DataRoot root, Path file, FileChannel channel) {
         this.camera = camera;
@@ -51,8 +53,10 @@ final class SegmentWriter {
     }
 
     /**
-     * Creates the file with O_EXCL (bumping the name by 1 ms if a file of that start exists), writes the file
-     * header and fsyncs the directory, so the file exists durably before any index entry can name it.
+     * Creates the file with O_EXCL (bumping the name by 1 ms if a file of that start exists) and writes the file
+     * header. The directory is not fsynced here: the group commit fsyncs it (once per directory, beside the data
+     * fsyncs) before any index entry names the file; until {@link #dirSynced} the file may vanish in a crash,
+     * which loses nothing acknowledged.
      */
     static SegmentWriter create(DataRoot root, SegmentFileIo io, String camera, long startMs) throws IOException {
         Path dir = root.dayDir(camera, startMs);
@@ -85,7 +89,6 @@ final class SegmentWriter {
                 while (m.hasRemaining()) {
                     ch.write(m);
                 }
-                DataRoot.fsyncDir(dir);
             } catch (IOException | RuntimeException e) {
                 ch.close();
                 Files.deleteIfExists(file);
@@ -147,11 +150,20 @@ final class SegmentWriter {
         if (written == syncedBytes) {
             return;
         }
-        channel.force(false);
+        forceData();
         markSynced();
     }
 
-    private void markSynced() {
+    /**
+     * fdatasync of the file (no metadata beyond what reading the data back needs, e.g. the size). Safe on any
+     * thread while the writer thread does not append; the writer calls {@link #markSynced} once it returned.
+     */
+    void forceData() throws IOException {
+        channel.force(false);
+    }
+
+    /** Makes everything written so far the synced state; only after {@link #forceData} returned. */
+    void markSynced() {
         syncedBytes = written;
         syncedFrames = frames;
         syncedLastMs = lastMs;
