@@ -23,6 +23,8 @@ import java.util.stream.Stream;
  * warm-up, RSS from /proc/PID/status, heap from the NVR after a GC. Prints a Markdown table.
  *
  * <pre>java -cp benchmarks.jar nvr.bench.load.IngestLoadRun --cameras 16,64,256 --seconds 40 --warmup 10</pre>
+ * Options: {@code --bitrate} per camera (default 4000000), {@code --modes raw,nvr}, {@code --io-threads K},
+ * {@code --xmx}, {@code --data DIR}, {@code --server-opts "JVM options of the receiver"} (e.g. a JFR recording).
  */
 public final class IngestLoadRun {
     private static final double CLK_TCK = 100.0; // USER_HZ on Linux
@@ -42,11 +44,13 @@ public final class IngestLoadRun {
         Path data = Path.of(Args.arg(args, "--data", System.getProperty("java.io.tmpdir") + "/nvr-load-data"));
         String modes = Args.arg(args, "--modes", "raw,nvr");
         int ioThreads = Args.intArg(args, "--io-threads", 0);
+        int bitrate = Args.intArg(args, "--bitrate", 4_000_000);
+        String serverOpts = Args.arg(args, "--server-opts", ""); // extra JVM options of the receiver, e.g. JFR
         List<Sample> all = new ArrayList<>();
         for (String n : ns) {
             int cameras = Integer.parseInt(n.trim());
             for (String mode : modes.split(",")) {
-                Sample s = run(mode, cameras, seconds, warmup, port, xmx, data, ioThreads);
+                Sample s = run(mode, cameras, seconds, warmup, port, xmx, data, ioThreads, bitrate, serverOpts);
                 all.add(s);
                 System.err.println(s);
             }
@@ -69,18 +73,23 @@ public final class IngestLoadRun {
     }
 
     private static Sample run(String mode, int cameras, int seconds, int warmup, int port, String xmx, Path data,
-                              int ioThreads) throws Exception {
+                              int ioThreads, int bitrate, String serverOpts) throws Exception {
         deleteTree(data);
         String cp = System.getProperty("java.class.path");
         String main = mode.equals("raw") ? "nvr.bench.ingest.RawReceiver" : "nvr.bench.ingest.IngestServer";
-        Process server = new ProcessBuilder("java", "-Xmx" + xmx, "-cp", cp, main, "--cameras", Integer.toString(cameras),
-                "--port", Integer.toString(port), "--data", data.toString(), "--io-threads", Integer.toString(ioThreads))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + xmx));
+        if (!serverOpts.isBlank()) {
+            cmd.addAll(List.of(serverOpts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-cp", cp, main, "--cameras", Integer.toString(cameras),
+                "--port", Integer.toString(port), "--data", data.toString(), "--io-threads", Integer.toString(ioThreads)));
+        Process server = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader sout = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         Writer sin = new OutputStreamWriter(server.getOutputStream(), StandardCharsets.UTF_8);
         expectReady(sout);
         Process gen = new ProcessBuilder("java", "-Xmx1g", "-cp", cp, "nvr.bench.load.LoadGenerator", "--cameras",
-                Integer.toString(cameras), "--port", Integer.toString(port), "--seconds", Integer.toString(seconds))
+                Integer.toString(cameras), "--port", Integer.toString(port), "--seconds", Integer.toString(seconds),
+                "--bitrate", Integer.toString(bitrate))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         Thread.sleep(warmup * 1000L);
         long t1 = System.nanoTime();
@@ -111,6 +120,9 @@ public final class IngestLoadRun {
 
     private static void expectReady(BufferedReader r) throws IOException {
         String line = r.readLine();
+        while (line != null && line.startsWith("[")) { // JVM notices (e.g. JFR started) from --server-opts
+            line = r.readLine();
+        }
         if (line == null || !line.contains("ready")) {
             throw new IOException("receiver did not start: " + line);
         }
