@@ -36,6 +36,8 @@ final class DataRoot implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
+    /** Parents of directories created by the writer thread whose fsync is still due (see ensureDir). */
+    private final Set<Path> unsyncedParents = ConcurrentHashMap.newKeySet();
 
     private DataRoot(Path path, UUID uuid, FileChannel lockChannel, FileLock lock) {
         this.path = path;
@@ -119,7 +121,11 @@ final class DataRoot implements AutoCloseable {
         return dayDir(camera, startMs).resolve(startMs + ".seg");
     }
 
-    /** Makes sure dir exists and every directory created on the way is durably linked in its parent. */
+    /**
+     * Makes sure dir exists. The parent of every directory created on the way is only noted in
+     * {@link #unsyncedDirs}: the group commit fsyncs those (beside the data fsyncs) before the index names a file
+     * under them, so a day change for many cameras costs one round of fsyncs, not one per camera in a row.
+     */
     void ensureDir(Path dir) throws IOException {
         if (knownDirs.contains(dir)) {
             return;
@@ -132,9 +138,19 @@ final class DataRoot implements AutoCloseable {
             } catch (java.nio.file.FileAlreadyExistsException ignored) {
                 // created concurrently
             }
-            fsyncDir(parent);
+            unsyncedParents.add(parent);
         }
         knownDirs.add(dir);
+    }
+
+    /** Directories whose new entries (made by {@link #ensureDir}) are not known to be durable yet. */
+    Set<Path> unsyncedDirs() {
+        return Set.copyOf(unsyncedParents);
+    }
+
+    /** Called once an fsync of dir returned after everything {@link #unsyncedDirs} reported. */
+    void dirSynced(Path dir) {
+        unsyncedParents.remove(dir);
     }
 
     /** fsync of a directory: makes creations and unlinks inside it durable. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -298,6 +299,10 @@ final class RootWriter implements Runnable {
         }
         Map<SegmentWriter, Future<IOException>> dataSyncs = new IdentityHashMap<>();
         Map<Path, Future<IOException>> dirSyncs = new HashMap<>();
+        Set<Path> newDirParents = root.unsyncedDirs(); // new camera/day directories: a file under them needs these
+        for (Path d : newDirParents) {
+            dirSyncs.put(d, fsyncPool.submit(() -> fsyncDir(d)));
+        }
         for (List<SegmentWriter> list : List.of(open, sealing)) {
             for (SegmentWriter s : list) {
                 if (s.hasUnsynced()) {
@@ -338,24 +343,29 @@ final class RootWriter implements Runnable {
                 s.recoverAfterError();
             }
         }
-        List<SegmentWriter> unlinked = new ArrayList<>(); // directory fsync failed: not named by the index yet
+        Set<Path> failedDirs = new HashSet<>();
         for (Map.Entry<Path, Future<IOException>> d : dirSyncs.entrySet()) {
             IOException ex = await(d.getValue());
-            for (List<SegmentWriter> list : List.of(open, sealing)) {
-                for (SegmentWriter s : list) {
-                    if (!s.dirSynced && s.file.getParent().equals(d.getKey())) {
-                        if (ex == null) {
-                            s.dirSynced = true;
-                        } else {
-                            unlinked.add(s);
-                        }
-                    }
-                }
-            }
-            if (ex != null) {
+            if (ex == null) {
+                root.dirSynced(d.getKey());
+            } else {
+                failedDirs.add(d.getKey());
                 metrics.writeErrors.increment();
                 LOG.log(System.Logger.Level.ERROR, "fsync of directory " + d.getKey() + " failed: " + ex.getMessage()
-                        + "; its new segments are indexed at a later group commit once it succeeds");
+                        + "; new segments are indexed at a later group commit once it succeeds");
+            }
+        }
+        boolean parentsDurable = Collections.disjoint(failedDirs, newDirParents);
+        List<SegmentWriter> unlinked = new ArrayList<>(); // directory entry not durable: not named by the index yet
+        for (List<SegmentWriter> list : List.of(open, sealing)) {
+            for (SegmentWriter s : list) {
+                if (!s.dirSynced) {
+                    if (parentsDurable && !failedDirs.contains(s.file.getParent())) {
+                        s.dirSynced = true;
+                    } else {
+                        unlinked.add(s);
+                    }
+                }
             }
         }
         open.removeAll(unlinked);
