@@ -69,7 +69,16 @@ final class Recovery {
         return r == null ? null : r.segmentFile(camera, start);
     }
 
+    /**
+     * Finishes interrupted deletions: batch records ({@code gbatch|}, see {@link SegmentDeleter}) and the
+     * per-segment {@code garbage|} markers older versions wrote.
+     */
     private void finishDeletions() throws IOException {
+        try (SegmentDeleter deleter = new SegmentDeleter(index, rootsById, null, null)) {
+            for (SegmentIndex.Segment s : deleter.finishPending()) {
+                note(fileOf(s.camera(), s.startMs(), s.entry()), 0, "finished an interrupted deletion");
+            }
+        }
         for (String k : index.metaScan("garbage|").keySet()) {
             Object[] cs = parseMarker(k);
             try (SegmentIndex.Batch b = index.batch()) {

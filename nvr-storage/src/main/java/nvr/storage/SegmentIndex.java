@@ -411,6 +411,30 @@ final class SegmentIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls action for camera's live segments with fromStart <= start < toStart, oldest first, without keyframe
+     * tables, on an iterator bounded to exactly that key range: deletion reads ranges next to thousands of
+     * tombstones it just wrote, and an unbounded seek or next would step over every one of them.
+     */
+    void scanStartsWithin(String camera, long fromStart, long toStart, java.util.function.Predicate<Segment> action) {
+        fromStart = Math.max(0, fromStart);
+        if (toStart <= fromStart) {
+            return;
+        }
+        try (Guard g = open();
+             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
+             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
+             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(segments, ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                Segment s = decodeOf(camera, it.key(), it.value(), false);
+                if (s != null && s.entry().state() != IndexEntry.State.GARBAGE && !action.test(s)) {
+                    return;
+                }
+            }
+        }
+    }
+
     /** Meta entries whose key starts with prefix, in key order. */
     SortedMap<String, byte[]> metaScan(String prefix) {
         return scanCf(meta, prefix);

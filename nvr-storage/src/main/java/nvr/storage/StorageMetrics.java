@@ -42,6 +42,12 @@ final class StorageMetrics {
         r.gauge("nvr.storage.queue.bytes", queuedBytes);
     }
 
+    /** Time of one step (mark, unlink, drop) of a batch deletion. */
+    Timer deletePhase(String phase) {
+        return Timer.builder("nvr.storage.delete.phase").tag("phase", phase)
+                .description("one step of a batch segment deletion").register(registry);
+    }
+
     /** Frames refused or dropped, by camera and reason (queue, gop, gate, too-large, bad-time, no-keyframe, disk). */
     void dropped(String camera, String reason) {
         registry.counter("nvr.storage.frames.dropped", "camera", camera, "reason", reason).increment();

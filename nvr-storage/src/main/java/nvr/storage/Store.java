@@ -310,51 +310,39 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Deletes a whole segment: mark garbage in the index, unlink, fsync the directory, drop the entry.
-     * Refuses (IOException) a segment that is still being recorded.
+     * Deletes a whole segment: mark garbage in the index, unlink, fsync the directory, drop the entry (the
+     * protocol of {@link #deleteSegments}). Refuses (IOException) a segment that is still being recorded.
      */
     public void deleteSegment(SegmentInfo segment) throws IOException {
         ensureOpen();
-        String camera = segment.camera();
-        long start = segment.startMs();
-        if (openSegments.contains(RootWriter.segmentKey(camera, start))) {
+        if (openSegments.contains(RootWriter.segmentKey(segment.camera(), segment.startMs()))) {
             throw new IOException("segment " + segment.file() + " is still being recorded; delete it after it is sealed");
         }
-        SegmentIndex.Segment s = index.get(camera, start);
-        if (s == null) {
-            return; // already gone
-        }
-        DataRoot root = rootsById.get(s.entry().root());
-        try (SegmentIndex.Batch b = index.batch()) {
-            b.putSegment(camera, start, s.entry().asGarbage());
-            b.putMeta(SegmentIndex.garbageMarker(camera, start), new byte[0]);
-            index.write(b, true);
-        }
-        Path file = fileOf(s);
-        if (root != null) {
-            Files.deleteIfExists(file);
-            DataRoot.fsyncDir(file.getParent());
-        }
-        try (SegmentIndex.Batch b = index.batch()) {
-            b.deleteSegment(camera, start);
-            b.deleteMeta(SegmentIndex.garbageMarker(camera, start));
-            b.deleteMeta(SegmentIndex.openMarker(camera, start));
-            b.addUsage(s.entry().root(), -s.entry().bytes());
-            index.write(b, true);
-        }
-        coverageIndex.invalidate(camera, start);
-        if (root != null) {
-            root.segmentBytes.addAndGet(-s.entry().bytes());
-        }
-        metrics.segmentsDeleted.increment();
+        deleteSegments(List.of(segment));
     }
 
+    /** The deleter, created on first use (a store that never deletes starts no thread). */
+    private SegmentDeleter deleter() {
+        SegmentDeleter d = deleter;
+        if (d == null) {
+            synchronized (this) {
+                if (deleter == null) {
+                    deleter = new SegmentDeleter(index, rootsById, metrics, coverageIndex);
+                }
+                d = deleter;
+            }
+        }
+        return d;
+    }
+
+    private volatile SegmentDeleter deleter;
+
     /**
-     * Deletes many whole segments with the protocol of {@link #deleteSegment}, but one synced index batch per
-     * step, one fsync per directory and one coverage invalidation per camera-day instead of per segment
-     * (retention frees a day of 64 cameras at once). Entries are read with one index iterator per camera over
-     * the batch's range instead of one point read each. Segments still being recorded or already gone are
-     * skipped. Returns the segments it deleted.
+     * Deletes many whole segments crash-safely (see {@link SegmentDeleter}): one synced index batch marks them
+     * GARBAGE with one to-do record, the files are unlinked (by directory, over a few threads) with one fsync per
+     * directory, one index batch drops them; a batch an earlier call left unfinished is finished first. Entries
+     * are read with one index iterator per camera over the batch's range instead of one point read each.
+     * Segments still being recorded or already gone are skipped. Returns the segments it deleted.
      */
     public List<SegmentInfo> deleteSegments(List<SegmentInfo> batch) throws IOException {
         ensureOpen();
@@ -366,103 +354,82 @@ public final class Store implements AutoCloseable {
         }
         List<SegmentIndex.Segment> found = new ArrayList<>();
         List<SegmentInfo> deleted = new ArrayList<>();
+        long t0 = System.nanoTime();
         for (java.util.Map.Entry<String, java.util.TreeMap<Long, SegmentInfo>> e : wanted.entrySet()) {
             lookUp(e.getKey(), e.getValue(), found, deleted);
         }
-        if (found.isEmpty()) {
-            return deleted;
-        }
-        try (SegmentIndex.Batch b = index.batch()) {
-            for (SegmentIndex.Segment s : found) {
-                b.putSegment(s.camera(), s.startMs(), s.entry().asGarbage());
-                b.putMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()), new byte[0]);
-            }
-            index.write(b, true);
-        }
-        java.util.Set<Path> dirs = new java.util.LinkedHashSet<>();
-        for (SegmentIndex.Segment s : found) {
-            if (rootsById.get(s.entry().root()) != null) {
-                Path file = fileOf(s);
-                java.io.File f = file.toFile();
-                // File.delete is one unlink(2); Files.deleteIfExists is an lstat and an unlink
-                if (!f.delete() && f.exists()) {
-                    throw new IOException("cannot delete " + file + "; check its permissions (the deletion is finished"
-                            + " at the next start)");
-                }
-                dirs.add(file.getParent());
-            }
-        }
-        for (Path d : dirs) {
-            if (Files.isDirectory(d)) {
-                DataRoot.fsyncDir(d);
-            }
-        }
-        java.util.Map<java.util.UUID, Long> freed = new java.util.HashMap<>();
-        try (SegmentIndex.Batch b = index.batch()) {
-            for (SegmentIndex.Segment s : found) {
-                b.deleteSegment(s.camera(), s.startMs());
-                b.deleteMeta(SegmentIndex.garbageMarker(s.camera(), s.startMs()));
-                b.deleteMeta(SegmentIndex.openMarker(s.camera(), s.startMs()));
-                freed.merge(s.entry().root(), s.entry().bytes(), Long::sum);
-            }
-            // one merge operand per root, not per segment (thousands of operands on one key slow every read of it)
-            for (java.util.Map.Entry<java.util.UUID, Long> e : freed.entrySet()) {
-                b.addUsage(e.getKey(), -e.getValue());
-            }
-            index.write(b, true);
-        }
-        java.util.Map<String, java.util.Set<Long>> days = new java.util.HashMap<>();
-        for (SegmentIndex.Segment s : found) {
-            days.computeIfAbsent(s.camera(), c -> new java.util.HashSet<>()).add(CoverageIndex.dayOf(s.startMs()));
-            DataRoot root = rootsById.get(s.entry().root());
-            if (root != null) {
-                root.segmentBytes.addAndGet(-s.entry().bytes());
-            }
-        }
-        for (java.util.Map.Entry<String, java.util.Set<Long>> e : days.entrySet()) {
-            coverageIndex.invalidateDays(e.getKey(), e.getValue());
-        }
+        metrics.deletePhase("lookup").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+        deleter().delete(found); // with an empty list it still finishes an earlier unfinished batch
         metrics.segmentsDeleted.increment(found.size());
         return deleted;
     }
 
     /**
-     * Finds the index entries of one camera's wanted segments (by start): one iterator over their range,
+     * Finds the index entries of one camera's wanted segments (by start): one iterator bounded to their range,
      * falling back to point reads when the range holds many entries that are not wanted (a long held span).
      */
     private void lookUp(String camera, java.util.TreeMap<Long, SegmentInfo> wanted,
                         List<SegmentIndex.Segment> found, List<SegmentInfo> deleted) throws IOException {
-        java.util.Set<Long> seen = new java.util.HashSet<>();
+        int before = found.size();
         int[] visited = {0};
+        long[] lastVisited = {Long.MIN_VALUE};
         int limit = 2 * wanted.size() + 64;
         boolean[] complete = {true};
-        index.scan(camera, wanted.firstKey(), wanted.lastKey() + 1, false, s -> {
+        index.scanStartsWithin(camera, wanted.firstKey(), wanted.lastKey() + 1, s -> {
+            lastVisited[0] = s.startMs();
             SegmentInfo si = wanted.get(s.startMs());
-            if (si != null && seen.add(s.startMs())) {
+            if (si != null) {
                 found.add(s);
                 deleted.add(si);
             }
-            if (seen.size() == wanted.size()) {
-                return false;
-            }
-            if (++visited[0] >= limit) {
+            if (++visited[0] >= limit && found.size() - before < wanted.size()) {
                 complete[0] = false;
                 return false;
             }
-            return true;
+            return found.size() - before < wanted.size();
         });
         if (complete[0]) {
             return; // the iterator saw the whole range: what it did not find is gone (or already being deleted)
         }
-        for (SegmentInfo si : wanted.values()) {
-            if (!seen.contains(si.startMs())) {
-                SegmentIndex.Segment s = index.get(camera, si.startMs());
-                if (s != null) {
-                    found.add(s);
-                    deleted.add(si);
-                }
+        // The iterator saw every entry up to lastVisited; the wanted ones after it are read one by one.
+        for (SegmentInfo si : wanted.tailMap(lastVisited[0], false).values()) {
+            SegmentIndex.Segment s = index.get(camera, si.startMs());
+            if (s != null && s.entry().state() != IndexEntry.State.GARBAGE) {
+                found.add(s);
+                deleted.add(si);
             }
         }
+    }
+
+    /**
+     * Up to limit segments of a camera whose start lies in [fromStartMs, toStartMs), oldest first: retention's
+     * candidate walk. Unlike {@link #segments} it never includes an earlier segment overlapping the range, reads
+     * on an iterator bounded to the range (a sweep walks next to the tombstones of what it just deleted) and
+     * builds each day directory's path once.
+     */
+    public List<SegmentInfo> segmentsStarting(String cameraId, long fromStartMs, long toStartMs, int limit) {
+        ensureOpenUnchecked();
+        List<SegmentInfo> out = new ArrayList<>();
+        Map<Long, Path> dirs = new HashMap<>(); // day -> directory (entries of one camera share a root but not always)
+        UUID[] dirRoot = {null};
+        index.scanStartsWithin(cameraId, fromStartMs, toStartMs, s -> {
+            IndexEntry e = s.entry();
+            DataRoot r = rootsById.get(e.root());
+            Path file;
+            if (r == null) {
+                file = fileOf(s);
+            } else {
+                if (!e.root().equals(dirRoot[0])) {
+                    dirs.clear();
+                    dirRoot[0] = e.root();
+                }
+                file = dirs.computeIfAbsent(Math.floorDiv(s.startMs(), CoverageIndex.DAY_MS),
+                        d -> r.dayDir(cameraId, s.startMs())).resolve(s.startMs() + ".seg");
+            }
+            out.add(new SegmentInfo(cameraId, s.startMs(), e.endMs(), file, e.bytes(), e.frames(), e.streamType()));
+            return out.size() < limit;
+        });
+        return out;
     }
 
     /** A registry table: "cameras", "devices" or "holds". */

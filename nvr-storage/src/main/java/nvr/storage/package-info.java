@@ -30,8 +30,9 @@
  * {@code IndexEntry}): version, state (OPEN / SEALED / GARBAGE), root uuid, end-ms (last frame), bytes (valid
  * length, file header included), frames, stream_type, and the keyframe table (offset, ms from start), which
  * positions a reader at the last keyframe at or before T without reading the file. {@code meta}: root uuids,
- * {@code open|camera|start} markers of segments being written, {@code garbage|camera|start} markers of
- * deletions in progress, {@code usage|uuid} per-root byte counters (8-byte little-endian, updated by merge in
+ * {@code open|camera|start} markers of segments being written, {@code gbatch|uuid} records of batch deletions
+ * in progress (the keys of the batch, see {@code SegmentDeleter}; older versions wrote one {@code garbage|camera|start}
+ * marker per segment, still finished at open), {@code usage|uuid} per-root byte counters (8-byte little-endian, updated by merge in
  * the same batch as the entries they count, so opening never scans the index). {@code days}: coverage
  * summaries of closed UTC days (key {@code camera | 0x00 | day-start}, the day's segments merged into spans), a
  * cache dropped whenever a segment of that day changes, so a 90-day coverage query reads 90 values instead of
@@ -43,8 +44,10 @@
  * describing exactly the fsynced prefixes. A new file is created with O_EXCL and its directory fsynced before
  * the index can name it. So after a crash the index never names bytes that were not on disk, and everything
  * older than one fsync window is readable. Delete: mark the entry GARBAGE (its keyframe table dropped: nothing
- * reads it), unlink, fsync the directory, drop the entry; a segment a writer still owns is never deleted. Retention
- * deletes in batches: one synced batch marks thousands, one fsync per directory, one synced batch drops them.
+ * reads it), unlink, fsync the directory, drop the entry; a segment a writer still owns is never deleted. Deletes go
+ * in batches: one synced batch marks thousands and records their keys, unlinks run by directory over a few threads
+ * with one fsync per directory, one batch drops them (unsynced: the record survives until it is durable); an
+ * unfinished batch is finished at open and by the next deletion.
  *
  * <h2>Recovery at open</h2>
  * Finish GARBAGE deletions; for each OPEN segment keep the indexed prefix, extend it over the valid records that

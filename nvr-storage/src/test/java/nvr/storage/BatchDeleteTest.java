@@ -2,6 +2,7 @@ package nvr.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,7 +14,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Store.deleteSegments (retention's batch delete) and recovery of a batch interrupted after its GARBAGE mark. */
+/**
+ * Store.deleteSegments (retention's batch delete), recovery of a batch interrupted after its GARBAGE mark (batch
+ * record and the per-segment markers of older versions), and a failed batch finished by the next deletion.
+ */
 class BatchDeleteTest {
     @TempDir
     Path dir;
@@ -79,6 +83,87 @@ class BatchDeleteTest {
             assertTrue(s.segments("cam", 0, Long.MAX_VALUE).stream().noneMatch(x -> x.startMs() == victim.startMs()));
             assertEquals(usage - victim.bytes(), s.volumes().get(0).segmentBytes());
             assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
+        }
+    }
+
+    @Test
+    void recoveryFinishesABatchRecordedBeforeACrash() throws IOException {
+        List<SegmentInfo> victims;
+        long usage;
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
+            StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
+            s.flush();
+            victims = new ArrayList<>(s.segments("camA", 0, Long.MAX_VALUE).subList(0, 3));
+            victims.add(s.segments("camB", 0, Long.MAX_VALUE).get(1));
+            usage = s.volumes().get(0).segmentBytes();
+        }
+        // Step 1 of SegmentDeleter, then a crash: entries GARBAGE + one batch record, files still there.
+        try (SegmentIndex index = SegmentIndex.open(dir.resolve("index"))) {
+            List<SegmentIndex.Segment> found = new ArrayList<>();
+            try (SegmentIndex.Batch b = index.batch()) {
+                for (SegmentInfo v : victims) {
+                    SegmentIndex.Segment seg = index.get(v.camera(), v.startMs());
+                    found.add(seg);
+                    b.putSegment(v.camera(), v.startMs(), seg.entry().asGarbage());
+                }
+                b.putMeta(SegmentDeleter.BATCH_PREFIX + "test", SegmentDeleter.encode(found));
+                index.write(b, true);
+            }
+        }
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            long freed = 0;
+            for (SegmentInfo v : victims) {
+                assertFalse(Files.exists(v.file()), "recovery unlinked " + v.file());
+                assertTrue(s.segments(v.camera(), 0, Long.MAX_VALUE).stream().noneMatch(x -> x.startMs() == v.startMs()));
+                freed += v.bytes();
+            }
+            assertEquals(usage - freed, s.volumes().get(0).segmentBytes());
+            assertEquals(victims.size(), s.recoveryReport().size(), s.recoveryReport().toString());
+            assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
+        }
+    }
+
+    @Test
+    void aBatchThatFailsMidwayIsFinishedByTheNextDeletionNotOnlyAtRestart() throws IOException {
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
+            StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
+            s.flush();
+            List<SegmentInfo> a = s.segments("camA", 0, Long.MAX_VALUE);
+            List<SegmentInfo> b = s.segments("camB", 0, Long.MAX_VALUE);
+            long before = s.volumes().get(0).segmentBytes();
+            // An unlink that fails: the file was replaced by a non-empty directory.
+            SegmentInfo stuck = a.get(1);
+            Files.delete(stuck.file());
+            Files.createDirectories(stuck.file().resolve("x"));
+            List<SegmentInfo> chosen = List.of(a.get(0), stuck, a.get(2), b.get(0));
+            assertThrows(IOException.class, () -> s.deleteSegments(chosen));
+            // Marked GARBAGE: hidden from readers, not yet dropped.
+            assertTrue(s.segments("camA", 0, Long.MAX_VALUE).stream().noneMatch(x -> x.startMs() == stuck.startMs()));
+            assertEquals(before, s.volumes().get(0).segmentBytes(), "nothing dropped yet");
+            Files.delete(stuck.file().resolve("x"));
+            // The next deletion (here of nothing) finishes the recorded batch first.
+            assertTrue(s.deleteSegments(List.of()).isEmpty());
+            long freed = 0;
+            for (SegmentInfo v : chosen) {
+                assertFalse(Files.exists(v.file()), v.file().toString());
+                freed += v.bytes();
+            }
+            assertEquals(before - freed, s.volumes().get(0).segmentBytes());
+            assertEquals(a.size() - 3, s.segments("camA", 0, Long.MAX_VALUE).size());
+            assertEquals(b.size() - 1, s.segments("camB", 0, Long.MAX_VALUE).size());
+            assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
+        }
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            assertTrue(s.recoveryReport().isEmpty(), "nothing left to finish: " + s.recoveryReport());
+            long sum = 0;
+            for (String c : List.of("camA", "camB")) {
+                for (SegmentInfo si : s.segments(c, 0, Long.MAX_VALUE)) {
+                    sum += si.bytes();
+                }
+            }
+            assertEquals(sum, s.volumes().get(0).segmentBytes(), "persisted usage counter matches the entries");
         }
     }
 }

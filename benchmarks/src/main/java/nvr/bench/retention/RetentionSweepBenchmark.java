@@ -69,7 +69,8 @@ public final class RetentionSweepBenchmark {
         Path root = dir.resolve("data");
         StoreConfig sc = new StoreConfig(List.of(root), 60, 64L << 20, 1000, 256L << 20);
         long built = System.nanoTime();
-        try (Store store = Store.open(sc, new SimpleMeterRegistry())) {
+        SimpleMeterRegistry storeMeters = new SimpleMeterRegistry();
+        try (Store store = Store.open(sc, storeMeters)) {
             build(store, cameras, hours);
             int segments = 0;
             for (String c : store.cameraIds()) {
@@ -117,9 +118,14 @@ public final class RetentionSweepBenchmark {
                 report[0] = manager.tick();
                 cpuNs[0] = mx.getCurrentThreadCpuTime() - c0;
             }, "nvr-retention");
+            Map<Long, Long> unlinkCpu0 = threadCpu("nvr-unlink");
             long s0 = System.nanoTime();
             sweeper.start();
             sweeper.join();
+            long helperCpuNs = 0; // unlink helper threads (Store's SegmentDeleter) working for this sweep
+            for (Map.Entry<Long, Long> e : threadCpu("nvr-unlink").entrySet()) {
+                helperCpuNs += e.getValue() - unlinkCpu0.getOrDefault(e.getKey(), 0L);
+            }
             double sweepMs = (System.nanoTime() - s0) / 1e6;
             Sample during = live.measure();
             live.stop();
@@ -130,13 +136,39 @@ public final class RetentionSweepBenchmark {
             System.out.printf("sweep (RetentionManager.tick): %.0f ms, %d segments deleted, %.1f us/segment, %.2fx raw unlink%n",
                     sweepMs, report[0].deletedSegments(), sweepMs * 1000 / Math.max(1, report[0].deletedSegments()),
                     (sweepMs * 1000 / Math.max(1, report[0].deletedSegments())) / rawUsPerFile);
-            System.out.printf("sweep thread CPU time: %.0f ms (%.1f us/segment); the rest of the wall time is waiting for"
-                    + " the disk (synced index writes, unlink) and for a core%n", cpuNs[0] / 1e6,
-                    cpuNs[0] / 1e3 / Math.max(1, report[0].deletedSegments()));
+            System.out.printf("sweep CPU time: %.0f ms (%.1f us/segment) = sweep thread %.0f ms + unlink helpers %.0f ms;"
+                    + " the rest of the wall time is waiting for the disk and for a core%n", (cpuNs[0] + helperCpuNs) / 1e6,
+                    (cpuNs[0] + helperCpuNs) / 1e3 / Math.max(1, report[0].deletedSegments()), cpuNs[0] / 1e6,
+                    helperCpuNs / 1e6);
+            // Store.deleteSegments' steps (nvr.storage.delete.phase); the rest of the sweep is choosing candidates.
+            double phasesMs = 0;
+            StringBuilder phases = new StringBuilder();
+            for (String p : List.of("lookup", "mark", "unlink", "drop")) {
+                io.micrometer.core.instrument.Timer t = storeMeters.find("nvr.storage.delete.phase").tag("phase", p).timer();
+                double ms = t == null ? 0 : t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6;
+                phasesMs += ms;
+                phases.append(String.format("%s %.0f ms (%d batches), ", p, ms, t == null ? 0 : t.count()));
+            }
+            System.out.printf("sweep phases: %schoosing candidates + bookkeeping %.0f ms%n", phases, sweepMs - phasesMs);
             System.out.printf("ingest append() latency, %d cameras x 25 fps x 10 kB:%n", liveCameras);
             System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
             System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
         }
+    }
+
+    /** CPU time (ns) of live threads whose name starts with prefix, by thread id. */
+    private static Map<Long, Long> threadCpu(String prefix) {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> out = new java.util.HashMap<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                long ns = mx.getThreadCpuTime(t.getId());
+                if (ns >= 0) {
+                    out.put(t.getId(), ns);
+                }
+            }
+        }
+        return out;
     }
 
     /** Creates the same number of files in camera/day directories, then times unlinking them + one fsync per dir. */

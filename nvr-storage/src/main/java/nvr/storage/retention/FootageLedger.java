@@ -65,20 +65,17 @@ final class FootageLedger {
         this.store = store;
         this.roots = new ArrayList<>();
         for (VolumeConfig v : volumes) {
-            roots.add(v.root());
+            roots.add(v.root().toAbsolutePath().normalize());
         }
     }
 
     /** Index of the data root holding a segment file (0 when it lies under none of them). */
     int volumeOf(SegmentInfo s) {
         Path f = s.file();
-        if (f == null) {
+        if (roots.size() <= 1 || f == null || !f.isAbsolute()) {
             return 0;
         }
-        if (!f.isAbsolute()) {
-            return 0;
-        }
-        Path n = f.normalize();
+        Path n = f; // the Store names files under its normalized absolute roots
         int best = 0;
         int bestLen = -1;
         for (int i = 0; i < roots.size(); i++) {

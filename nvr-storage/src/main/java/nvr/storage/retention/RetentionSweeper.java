@@ -206,11 +206,19 @@ final class RetentionSweeper {
                 return;
             }
             ledger.removed(done);
+            long[] r = null;
+            String rCamera = null;
+            String rReason = null;
             for (SegmentInfo s : done) {
                 segments++;
                 bytes += s.bytes();
-                long[] r = auditRanges.computeIfAbsent(s.camera() + "\u0000" + reasons.get(s),
-                        k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+                String reason = reasons.get(s);
+                if (r == null || !s.camera().equals(rCamera) || !reason.equals(rReason)) { // runs share one key
+                    rCamera = s.camera();
+                    rReason = reason;
+                    r = auditRanges.computeIfAbsent(rCamera + "\u0000" + rReason,
+                            k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+                }
                 r[0] = Math.min(r[0], s.startMs());
                 r[1] = Math.max(r[1], s.endMs());
                 r[2]++;

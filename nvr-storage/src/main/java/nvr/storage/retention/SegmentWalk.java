@@ -2,19 +2,21 @@ package nvr.storage.retention;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NavigableSet;
 import java.util.NoSuchElementException;
 import nvr.storage.SegmentInfo;
 import nvr.storage.Store;
 
 /**
- * A camera's segments starting in {@code [fromMs, toMs)}, oldest first, fetched from the index one hour at
- * a time and only on the days the ledger says hold footage, so a walk never holds more than an hour of
+ * A camera's segments starting in {@code [fromMs, toMs)}, oldest first, fetched from the index {@value #CHUNK}
+ * at a time and only on the days the ledger says hold footage, so a walk never holds more than a few hours of
  * entries and a hole of years (footage stamped 2000-01-01 by a reset clock) costs nothing.
  */
 final class SegmentWalk implements Iterator<SegmentInfo> {
     static final long DAY_MS = 86_400_000L;
-    private static final long CHUNK_MS = 3_600_000L;
+    /** Segments per index read: a few hours of 60 s segments. */
+    static final int CHUNK = 256;
 
     private final Store store;
     private final String camera;
@@ -51,16 +53,16 @@ final class SegmentWalk implements Iterator<SegmentInfo> {
                 nextMs = Math.max(start, fromMs);
                 dayEndMs = start + DAY_MS;
             }
-            long end = Math.min(Math.min(nextMs + CHUNK_MS, dayEndMs), toMs);
-            for (SegmentInfo s : store.segments(camera, nextMs, end)) {
-                // The index returns overlapping segments; each is taken once, in the chunk holding its start.
-                if (s.startMs() >= nextMs && s.startMs() < end) {
-                    buffered.add(s);
+            long end = Math.min(dayEndMs, toMs);
+            List<SegmentInfo> got = store.segmentsStarting(camera, nextMs, end, CHUNK);
+            buffered.addAll(got);
+            // A full chunk may have more after it in this day; otherwise the day (or the walk) is done.
+            nextMs = got.size() == CHUNK ? got.get(got.size() - 1).startMs() + 1 : end;
+            if (nextMs >= toMs) {
+                nextMs = Long.MAX_VALUE;
+                if (buffered.isEmpty()) {
+                    return false;
                 }
-            }
-            nextMs = end >= toMs ? Long.MAX_VALUE : end;
-            if (nextMs == Long.MAX_VALUE && buffered.isEmpty()) {
-                return false;
             }
         }
         return true;
