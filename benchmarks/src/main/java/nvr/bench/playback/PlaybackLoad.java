@@ -188,10 +188,11 @@ public final class PlaybackLoad {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long gc0 = gcMillis();
+        java.util.Map<String, Long> threads0 = threadCpu();
         double disk0 = service.metrics().waits("disk");
-        var latenessTimer = service.metrics().registry().get("nvr.playback.frame.lateness").timer();
-        double lateSum0 = latenessTimer.totalTime(TimeUnit.MILLISECONDS);
-        long lateCount0 = latenessTimer.count();
+        var latenessTimer = service.metrics().registry().find("nvr.playback.frame.lateness").timer(); // null before d7d3c0d
+        double lateSum0 = latenessTimer == null ? 0 : latenessTimer.totalTime(TimeUnit.MILLISECONDS);
+        long lateCount0 = latenessTimer == null ? 0 : latenessTimer.count();
         long wall0 = System.nanoTime();
         List<BenchDialog> dialogs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -213,6 +214,9 @@ public final class PlaybackLoad {
         double wall = (System.nanoTime() - wall0) / 1e9;
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         long gc = gcMillis() - gc0;
+        java.util.Map<String, Long> threadsUsed = new java.util.TreeMap<>();
+        threadCpu().forEach((name, ns) -> threadsUsed.merge(name.replaceAll("[-#]?[0-9]+(-[0-9]+)?$", ""),
+            ns - threads0.getOrDefault(name, 0L), Long::sum));
         double diskWaits = service.metrics().waits("disk") - disk0;
         for (BenchDialog d : dialogs) {
             handler.onBye(d);
@@ -238,8 +242,16 @@ public final class PlaybackLoad {
                 + "mean sender lateness %.2f ms; load average %.2f%n",
             Arrays.stream(rxLate).sum(), rxFrames, percentile(rxLateness, 0.5), percentile(rxLateness, 0.99),
             percentile(rxLateness, 0.999), percentile(rxLateness, 1.0), gc, diskWaits,
-            (latenessTimer.totalTime(TimeUnit.MILLISECONDS) - lateSum0) / Math.max(1, latenessTimer.count() - lateCount0),
+            latenessTimer == null ? Double.NaN
+                : (latenessTimer.totalTime(TimeUnit.MILLISECONDS) - lateSum0) / Math.max(1, latenessTimer.count() - lateCount0),
             os.getSystemLoadAverage());
+        StringBuilder tb = new StringBuilder("  thread CPU per second of run (ms/s, by pool):");
+        threadsUsed.forEach((name, ns) -> {
+            if (ns > 50_000_000L) {
+                tb.append(' ').append(name).append('=').append(Math.round(ns / 1e6 / wall));
+            }
+        });
+        System.out.println(tb);
     }
 
     static long percentile(long[] histogram, double q) {

@@ -1,6 +1,7 @@
 package nvr.gb28181.ps;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import nvr.gb28181.media.AccessUnit;
 import nvr.gb28181.media.Codec;
 
@@ -44,21 +45,31 @@ public final class PsMuxer {
 
     /** Appends the PS bytes of one access unit (video of this muxer's codec, or its audio) to {@code out}. */
     public void mux(AccessUnit au, ByteBuf out) {
-        boolean isVideo = au.codec().isVideo();
-        if (isVideo ? au.codec() != video : au.codec() != audio) {
-            throw new IllegalArgumentException("this muxer carries " + video + (audio == null ? "" : "+" + audio) + ", not " + au.codec());
+        mux(au.codec(), au.pts90k(), au.keyframe(), Unpooled.wrappedBuffer(au.data()), out);
+    }
+
+    /**
+     * Appends the PS bytes of one access unit whose bytes are the readable bytes of {@code data} (e.g. a
+     * frame read ahead into a pooled buffer: no byte[] in between); {@code data}'s indexes are untouched.
+     */
+    public void mux(Codec codec, long pts90k, boolean keyframe, ByteBuf data, ByteBuf out) {
+        boolean isVideo = codec.isVideo();
+        if (isVideo ? codec != video : codec != audio) {
+            throw new IllegalArgumentException("this muxer carries " + video + (audio == null ? "" : "+" + audio) + ", not " + codec);
         }
-        long pts = au.pts90k() & 0x1FFFFFFFFL;
+        long pts = pts90k & 0x1FFFFFFFFL;
+        int start = data.readerIndex();
+        int length = data.readableBytes();
+        out.ensureWritable(maxMuxedSize(length));
         writePackHeader(out, pts);
-        if (isVideo && au.keyframe()) {
+        if (isVideo && keyframe) {
             writeSystemHeader(out);
             writePsm(out);
         }
-        byte[] data = au.data();
         int streamId = isVideo ? VIDEO_ID : AUDIO_ID;
         int pos = 0;
         do {
-            int n = Math.min(MAX_PES_PAYLOAD, data.length - pos);
+            int n = Math.min(MAX_PES_PAYLOAD, length - pos);
             boolean first = pos == 0;
             out.writeInt(0x000001 << 8 | streamId);
             out.writeShort(3 + (first ? 5 : 0) + n);
@@ -68,9 +79,9 @@ public final class PsMuxer {
             if (first) {
                 writeTimestamp(out, 0x2, pts);
             }
-            out.writeBytes(data, pos, n);
+            out.writeBytes(data, start + pos, n);
             pos += n;
-        } while (pos < data.length);
+        } while (pos < length);
     }
 
     private static void writePackHeader(ByteBuf out, long pts) {

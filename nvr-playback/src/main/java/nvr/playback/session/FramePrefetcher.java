@@ -1,5 +1,7 @@
 package nvr.playback.session;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
@@ -14,12 +16,30 @@ import nvr.storage.Store;
  * Reads a session's frames ahead on the disk pool so the event loop never touches the disk.
  * Invariant: at most one read task per session runs at a time ({@code scheduled}); the cursor is only
  * touched by that task. Items carry the seek generation they were read for; stale ones are dropped.
+ *
+ * <p>A frame waits in the read-ahead for up to a couple of seconds; held as a heap byte[] it would
+ * survive young collections and every GC pause would copy the whole read-ahead of every session (tens
+ * of MB at 64 sessions: pauses of 30-100 ms, i.e. late frames). So the disk thread copies each payload
+ * into a pooled direct buffer at once (the heap copy dies young) and the sender muxes from that.
+ * Ownership: a queued item's payload belongs to the queue; {@link #poll} hands it to the caller, who
+ * releases it; items dropped by a seek or by {@link #close} are released here.
  */
 final class FramePrefetcher {
-    /** One read-ahead entry: a frame, or the end of the range, or a read error. */
-    record Item(long generation, FrameRecord frame, boolean gapBefore, boolean end, IOException error) {
+    /** One read-ahead entry: a frame (payload in a pooled buffer), or the end of the range, or a read error. */
+    record Item(long generation, long timeMs, boolean keyframe, int streamType, ByteBuf payload, boolean gapBefore,
+                boolean end, IOException error) {
         int bytes() {
-            return frame == null ? 0 : frame.payload().length;
+            return payload == null ? 0 : payload.readableBytes();
+        }
+
+        boolean isFrame() {
+            return payload != null;
+        }
+
+        void release() {
+            if (payload != null) {
+                payload.release();
+            }
         }
     }
 
@@ -29,6 +49,7 @@ final class FramePrefetcher {
     private final Executor disk;
     private final long maxQueuedBytes;
     private final Runnable onData;
+    private final ByteBufAllocator alloc;
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -41,7 +62,8 @@ final class FramePrefetcher {
     private boolean endQueued;
 
     FramePrefetcher(Store store, String camera, long fromMs, long toMs, Executor disk, long maxQueuedBytes,
-                    Runnable onData) {
+                    ByteBufAllocator alloc, Runnable onData) {
+        this.alloc = alloc;
         this.store = store;
         this.camera = camera;
         this.seekFromMs = fromMs;
@@ -63,7 +85,8 @@ final class FramePrefetcher {
         return it;
     }
 
-    void poll() {
+    /** Removes the head item; the caller owns (and releases) its payload. */
+    Item poll() {
         Item it = queue.poll();
         if (it != null) {
             queuedBytes.addAndGet(-it.bytes());
@@ -71,11 +94,21 @@ final class FramePrefetcher {
                 request(); // refill early: a thread hand-off can take milliseconds on a busy machine
             }
         }
+        return it;
     }
 
     private void remove(Item it) {
         if (queue.remove(it)) {
             queuedBytes.addAndGet(-it.bytes());
+            it.release();
+        }
+    }
+
+    /** Releases everything queued (after close: nothing will read it). */
+    private void drain() {
+        for (Item it; (it = queue.poll()) != null; ) {
+            queuedBytes.addAndGet(-it.bytes());
+            it.release();
         }
     }
 
@@ -95,7 +128,8 @@ final class FramePrefetcher {
 
     void close() {
         closed = true;
-        request(); // the read task closes the cursor on the disk thread
+        drain();
+        request(); // the read task closes the cursor on the disk thread (and drains what it raced in)
     }
 
     void request() {
@@ -126,10 +160,12 @@ final class FramePrefetcher {
                 FrameRecord f = cursor.next();
                 Item it;
                 if (f == null || f.timeMs() >= toMs) {
-                    it = new Item(gen, null, false, true, null);
+                    it = new Item(gen, 0, false, 0, null, false, true, null);
                     endQueued = true;
                 } else {
-                    it = new Item(gen, f, cursor.gapBefore(), false, null);
+                    byte[] p = f.payload();
+                    ByteBuf payload = alloc.directBuffer(p.length, p.length).writeBytes(p);
+                    it = new Item(gen, f.timeMs(), f.keyframe(), f.streamType(), payload, cursor.gapBefore(), false, null);
                 }
                 boolean wasEmpty = queue.isEmpty();
                 queuedBytes.addAndGet(it.bytes());
@@ -142,12 +178,13 @@ final class FramePrefetcher {
             }
         } catch (IOException | RuntimeException e) {
             IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
-            queue.add(new Item(generation, null, false, false, io));
+            queue.add(new Item(generation, 0, false, 0, null, false, false, io));
             endQueued = true;
             added = true;
         } finally {
             if (closed) {
                 closeCursor();
+                drain();
             }
             scheduled.set(false);
         }

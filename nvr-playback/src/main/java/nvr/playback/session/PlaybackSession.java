@@ -1,6 +1,7 @@
 package nvr.playback.session;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -17,7 +18,6 @@ import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
 import nvr.gb28181.rtp.RtpPacketizer;
 import nvr.playback.PlaybackMetrics;
 import nvr.playback.PlaybackRequest;
-import nvr.storage.FrameRecord;
 import nvr.storage.Store;
 
 /**
@@ -86,7 +86,7 @@ public final class PlaybackSession {
         // a download runs far ahead of real time: give it a deeper read-ahead than paced playback needs
         long readAhead = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * 4 : maxQueuedBytes;
         this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk,
-            readAhead, this::wake);
+            readAhead, PooledByteBufAllocator.DEFAULT, this::wake);
         this.packetizer = new RtpPacketizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000));
         if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
             boolean fallback = request.downloadSpeed() <= 0;
@@ -249,19 +249,18 @@ public final class PlaybackSession {
                     end(EndReason.END_OF_RANGE, null);
                     return;
                 }
-                FrameRecord f = it.frame();
-                if ((keyframesOnly && !f.keyframe()) || !muxer.carries(f)) {
-                    prefetcher.poll();
+                if ((keyframesOnly && !it.keyframe()) || !muxer.carries(it.streamType())) {
+                    prefetcher.poll().release();
                     continue;
                 }
                 long now = System.nanoTime();
                 if (reanchor || it.gapBefore()) {
                     anchorWallNanos = Math.max(now, lastDueNanos);
-                    anchorMediaMs = f.timeMs();
-                    timelineJump |= it.gapBefore() || lastMediaMs == Long.MIN_VALUE || f.timeMs() < lastMediaMs;
+                    anchorMediaMs = it.timeMs();
+                    timelineJump |= it.gapBefore() || lastMediaMs == Long.MIN_VALUE || it.timeMs() < lastMediaMs;
                     reanchor = false;
                 }
-                long due = unlimited ? now : anchorWallNanos + (long) ((f.timeMs() - anchorMediaMs) * 1_000_000L / rate);
+                long due = unlimited ? now : anchorWallNanos + (long) ((it.timeMs() - anchorMediaMs) * 1_000_000L / rate);
                 if (due > now + 200_000) {
                     schedule(due - now);
                     break;
@@ -279,7 +278,11 @@ public final class PlaybackSession {
                 }
                 unwritableSinceNanos = 0;
                 prefetcher.poll();
-                send(f);
+                try {
+                    send(it);
+                } finally {
+                    it.release();
+                }
                 lastDueNanos = due;
                 sentNow++;
                 if (!unlimited) {
@@ -303,7 +306,7 @@ public final class PlaybackSession {
         }
     }
 
-    private void send(FrameRecord f) {
+    private void send(FramePrefetcher.Item f) {
         if (lastMediaMs != Long.MIN_VALUE) {
             long delta = timelineJump ? NOMINAL_FRAME_MS * 90 : Math.max(0, (f.timeMs() - lastMediaMs) * 90);
             clock90k += delta;
@@ -314,7 +317,7 @@ public final class PlaybackSession {
         boolean tcp = request.transport().isTcp();
         ByteBuf packets;
         int count;
-        ByteBuf ps = muxer.mux(f, FIRST_PTS_90K + clock90k, channel.alloc());
+        ByteBuf ps = muxer.mux(f.streamType(), f.keyframe(), f.payload(), FIRST_PTS_90K + clock90k, channel.alloc());
         try {
             packets = channel.alloc().directBuffer(packetizer.packetizedSize(ps.readableBytes(), tcp));
             count = packetizer.packetizeInto(ps, rtpTs, tcp, packets);

@@ -2,10 +2,8 @@ package nvr.playback.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import nvr.gb28181.media.AccessUnit;
 import nvr.gb28181.media.Codec;
 import nvr.gb28181.ps.PsMuxer;
-import nvr.storage.FrameRecord;
 
 /** Stored frames -> MPEG-PS with {@link PsMuxer} (pack header per frame, system header + PSM before keyframes). */
 public final class PsFrameMuxer implements FrameMuxer {
@@ -27,14 +25,14 @@ public final class PsFrameMuxer implements FrameMuxer {
     }
 
     @Override
-    public boolean carries(FrameRecord frame) {
-        return frame.streamType() == video.streamType();
+    public boolean carries(int streamType) {
+        return streamType == video.streamType();
     }
 
     @Override
-    public ByteBuf mux(FrameRecord frame, long pts90k, ByteBufAllocator alloc) {
-        ByteBuf out = alloc.buffer(PsMuxer.maxMuxedSize(frame.payload().length));
-        muxer.mux(new AccessUnit(video, pts90k, frame.keyframe(), frame.payload()), out);
+    public ByteBuf mux(int streamType, boolean keyframe, ByteBuf payload, long pts90k, ByteBufAllocator alloc) {
+        ByteBuf out = alloc.directBuffer(PsMuxer.maxMuxedSize(payload.readableBytes()));
+        muxer.mux(video, pts90k, keyframe, payload, out);
         return out;
     }
 }
