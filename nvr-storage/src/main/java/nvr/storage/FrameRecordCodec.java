@@ -74,6 +74,14 @@ final class FrameRecordCodec {
         return (int) crc.getValue() == header.crc();
     }
 
+    /** As {@link #crcMatches(byte[], Header, byte[])} for a payload in a buffer (read, position unchanged). */
+    static boolean crcMatches(byte[] h, Header header, ByteBuffer payload) {
+        CRC32C crc = new CRC32C();
+        crc.update(h, 0, 20);
+        crc.update(payload.duplicate()); // intrinsic on heap and direct buffers
+        return (int) crc.getValue() == header.crc();
+    }
+
     /** A record that cannot be valid; the message says why, for reports. */
     static final class CorruptRecordException extends Exception {
         CorruptRecordException(String problem) {

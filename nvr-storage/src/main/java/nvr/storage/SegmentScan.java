@@ -41,9 +41,9 @@ final class SegmentScan {
     /** Walks records from validEnd up to limit, stopping at the first invalid one. */
     SegmentScan walk(SegmentReader r, long startMs, long limit) throws IOException {
         while (true) {
-            SegmentReader.Result res = r.read(validEnd, limit);
-            if (res instanceof SegmentReader.Frame f) {
-                FrameRecord fr = f.frame();
+            SegmentReader.Result res = r.readSlice(validEnd, limit); // payloads are CRC-checked, never copied
+            if (res instanceof SegmentReader.Slice f) {
+                FrameSlice fr = f.frame();
                 if (fr.keyframe()) {
                     if (kfCount == kfOffsets.length) {
                         kfOffsets = Arrays.copyOf(kfOffsets, kfCount * 2);

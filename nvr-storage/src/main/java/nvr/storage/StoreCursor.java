@@ -5,7 +5,7 @@ import java.io.IOException;
 /**
  * {@link FrameCursor} over the index and segment files: starts at the last keyframe at or before fromMs
  * (found with seekForPrev plus the entry's keyframe table), then walks records and segments in key order.
- * Only indexed (fsynced) bytes are read. A corrupt record or missing file is skipped (resuming at the next
+ * Only indexed (fsynced) bytes are read, through one 1 MiB read-ahead window reused across segments. A corrupt record or missing file is skipped (resuming at the next
  * keyframe or segment), counted, and surfaces as {@link #gapBefore()} on the next frame; it never throws.
  */
 final class StoreCursor implements FrameCursor {
@@ -17,6 +17,8 @@ final class StoreCursor implements FrameCursor {
     private final long toMs;
     private SegmentIndex.Segment segment;
     private SegmentReader reader;
+    /** One read-ahead window for every segment this cursor reads, borrowed on first use, given back at close. */
+    private java.nio.ByteBuffer window;
     private long offset;
     private long limit;
     private long prevMs;
@@ -45,7 +47,10 @@ final class StoreCursor implements FrameCursor {
         offset = at;
         limit = s.entry().bytes();
         try {
-            reader = SegmentReader.open(store.fileOf(s));
+            if (window == null) {
+                window = SegmentReader.borrowWindow();
+            }
+            reader = SegmentReader.open(store.fileOf(s), window);
         } catch (IOException e) {
             skipped(0, "cannot open segment file: " + e);
             reader = null;
@@ -75,6 +80,18 @@ final class StoreCursor implements FrameCursor {
 
     @Override
     public FrameRecord next() {
+        SegmentReader.Slice s = advance();
+        return s == null ? null : SegmentReader.record(s.frame());
+    }
+
+    @Override
+    public FrameSlice nextSlice() {
+        SegmentReader.Slice s = advance();
+        return s == null ? null : s.frame();
+    }
+
+    /** The next valid record in range (its payload a view of the window), or null at the end. */
+    private SegmentReader.Slice advance() {
         while (!done) {
             if (reader == null) {
                 if (segment == null || !advanceFrom(segment.startMs())) {
@@ -84,11 +101,11 @@ final class StoreCursor implements FrameCursor {
             }
             SegmentReader.Result r;
             try {
-                r = reader.read(offset, limit);
+                r = reader.readSlice(offset, limit);
             } catch (IOException e) {
                 r = new SegmentReader.Corrupt(offset, "read failed: " + e.getMessage());
             }
-            if (r instanceof SegmentReader.Frame f) {
+            if (r instanceof SegmentReader.Slice f) {
                 if (f.frame().timeMs() >= toMs) {
                     done = true;
                     break;
@@ -97,7 +114,7 @@ final class StoreCursor implements FrameCursor {
                 lastGap = pendingGap || f.frame().timeMs() - prevMs > Store.GAP_MS;
                 pendingGap = false;
                 prevMs = Math.max(prevMs, f.frame().timeMs());
-                return f.frame();
+                return f;
             } else if (r instanceof SegmentReader.Corrupt c) {
                 skipped(c.offset(), c.problem());
                 long k = segment.entry().keyframeOffsetAfter(c.offset());
@@ -123,6 +140,8 @@ final class StoreCursor implements FrameCursor {
             }
         }
         closeReader();
+        SegmentReader.returnWindow(window); // at the end already: no need to wait for close()
+        window = null;
         return null;
     }
 
@@ -146,5 +165,7 @@ final class StoreCursor implements FrameCursor {
     public void close() {
         done = true;
         closeReader();
+        SegmentReader.returnWindow(window);
+        window = null;
     }
 }
