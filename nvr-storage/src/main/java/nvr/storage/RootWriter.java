@@ -1,8 +1,10 @@
 package nvr.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -20,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The single writer thread of one data root. Producers {@link #offer} frames into a queue bounded in bytes
@@ -32,6 +35,8 @@ final class RootWriter implements Runnable {
     private static final long DISK_RETRY_MS = 1000;
     /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
     private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
+    /** Longest an idle writer thread sleeps before looking at its queue again (see {@link #run}). */
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
     private static final int FSYNC_THREADS = 8;
 
@@ -68,6 +73,8 @@ final class RootWriter implements Runnable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Map<String, CameraState> cameras = new HashMap<>();
     private final List<SegmentWriter> sealing = new ArrayList<>();
+    /** Staging buffers of closed segments, reused by new ones (writer thread only). */
+    private final ArrayDeque<ByteBuffer> stagingPool = new ArrayDeque<>();
     private final Thread thread;
     /** Runs the fsyncs of a group commit side by side; the writer thread waits for all before the index batch. */
     private final ExecutorService fsyncPool;
@@ -146,12 +153,19 @@ final class RootWriter implements Runnable {
     public void run() {
         long nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
         while (true) {
-            Object item;
-            try {
+            Object item = queue.poll();
+            if (item == null) {
+                // Idle: nap instead of blocking on the queue, so producers (ingest event loops) never pay a thread
+                // wake-up per frame; frames queued meanwhile are drained in one go. Adds at most IDLE_NAP_NANOS to a write.
                 long wait = nextCommit - System.nanoTime();
-                item = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-            } catch (InterruptedException e) {
-                item = STOP;
+                if (wait > 0) {
+                    LockSupport.parkNanos(Math.min(wait, IDLE_NAP_NANOS));
+                    if (Thread.interrupted()) {
+                        item = STOP;
+                    } else {
+                        continue;
+                    }
+                }
             }
             try {
                 if (item instanceof QueuedFrame f) {
@@ -222,7 +236,7 @@ final class RootWriter implements Runnable {
             String intended = segmentKey(f.camera(), ts);
             openSegments.add(intended); // before the file exists, so verify never sees it as a stray
             try {
-                seg = SegmentWriter.create(root, io, f.camera(), ts);
+                seg = SegmentWriter.create(root, io, f.camera(), ts, metrics, stagingPool);
             } catch (IOException e) {
                 openSegments.remove(intended);
                 onWriteError(cs, null, f.camera(), e);
@@ -238,9 +252,7 @@ final class RootWriter implements Runnable {
             metrics.openSegments.incrementAndGet();
         }
         try {
-            seg.append(ts, f.keyframe(), f.streamType(), f.payload());
-            metrics.bytesWritten.increment(recordBytes);
-            metrics.framesWritten.increment();
+            seg.append(ts, f.keyframe(), f.streamType(), f.payload()); // counted as written once in the file
         } catch (IOException e) {
             onWriteError(cs, seg, f.camera(), e);
             metrics.dropped(f.camera(), "disk");
@@ -298,6 +310,7 @@ final class RootWriter implements Runnable {
             }
         }
         Map<SegmentWriter, Future<IOException>> dataSyncs = new IdentityHashMap<>();
+        Map<SegmentWriter, IOException> writeFailures = new IdentityHashMap<>();
         Map<Path, Future<IOException>> dirSyncs = new HashMap<>();
         Set<Path> newDirParents = root.unsyncedDirs(); // new camera/day directories: a file under them needs these
         for (Path d : newDirParents) {
@@ -306,7 +319,12 @@ final class RootWriter implements Runnable {
         for (List<SegmentWriter> list : List.of(open, sealing)) {
             for (SegmentWriter s : list) {
                 if (s.hasUnsynced()) {
-                    dataSyncs.put(s, fsyncPool.submit(() -> timedForce(s)));
+                    try {
+                        s.writeStaged();
+                        dataSyncs.put(s, fsyncPool.submit(() -> timedForce(s)));
+                    } catch (IOException ex) {
+                        writeFailures.put(s, ex);
+                    }
                 }
                 if (!s.dirSynced) {
                     dirSyncs.computeIfAbsent(s.file.getParent(), d -> fsyncPool.submit(() -> fsyncDir(d)));
@@ -320,7 +338,7 @@ final class RootWriter implements Runnable {
         Set<SegmentWriter> failed = Collections.newSetFromMap(new IdentityHashMap<>());
         for (SegmentWriter s : List.copyOf(open)) {
             Future<IOException> sync = dataSyncs.get(s);
-            IOException ex = sync == null ? null : await(sync);
+            IOException ex = sync == null ? writeFailures.get(s) : await(sync);
             if (ex == null) {
                 if (sync != null) {
                     s.markSynced();
@@ -333,7 +351,7 @@ final class RootWriter implements Runnable {
         }
         for (SegmentWriter s : sealing) {
             Future<IOException> sync = dataSyncs.get(s);
-            IOException ex = sync == null ? null : await(sync);
+            IOException ex = sync == null ? writeFailures.get(s) : await(sync);
             if (ex == null) {
                 if (sync != null) {
                     s.markSynced();

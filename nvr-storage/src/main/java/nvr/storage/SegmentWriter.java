@@ -6,12 +6,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.UUID;
 
 /**
  * Appends frame records to one segment file; used only by its root's writer thread.
- * Invariants: {@code written} is the end of the last complete record; {@code synced*} describe a prefix that
+ * Records are staged in a direct buffer and handed to the file one buffer at a time (one copy, one write(2) per
+ * ~{@link #STAGING_BYTES} instead of one per frame); nothing staged is ever acknowledged, since a sync writes
+ * the staged records out before it fsyncs.
+ * Invariants: {@code written} is the end of the last complete record appended (staged or in the file);
+ * {@code file*} describe the records in the file (always whole records); {@code synced*} describe a prefix that
  * was fsynced, and only that prefix is ever put in the index.
  */
 final class SegmentWriter {
@@ -20,8 +25,16 @@ final class SegmentWriter {
     final DataRoot root;
     final Path file;
     private final FileChannel channel;
+    /** Records larger than this bypass the staging buffer (one gather write each). */
+    static final int STAGING_BYTES = 128 << 10;
+
     private final ByteBuffer header = ByteBuffer.allocate(FrameRecordCodec.HEADER_BYTES);
     private final ByteBuffer[] gather = new ByteBuffer[2];
+    private final StorageMetrics metrics;
+    private final ArrayDeque<ByteBuffer> stagingPool;
+    /** Whole records appended since the last write to the file; its position is their length. */
+    private final ByteBuffer staging;
+    private int stagedFrames;
 
     private long written;
     private long frames;
@@ -30,6 +43,11 @@ final class SegmentWriter {
     private int[] kfOffsets = new int[64];
     private int[] kfDeltas = new int[64];
     private int kfCount;
+
+    private long fileBytes;
+    private long fileFrames;
+    private long fileLastMs;
+    private int fileKfCount;
 
     private long syncedBytes;
     private long syncedFrames;
@@ -44,12 +62,17 @@ final class SegmentWriter {
     /** True once the directory entry of this file was fsynced; the index names the file only after that. */
     boolean dirSynced;
 
-    private SegmentWriter(String camera, long startMs, DataRoot root, Path file, FileChannel channel) {
+    private SegmentWriter(String camera, long startMs, DataRoot root, Path file, FileChannel channel,
+                          StorageMetrics metrics, ArrayDeque<ByteBuffer> stagingPool) {
         this.camera = camera;
         this.startMs = startMs;
         this.root = root;
         this.file = file;
         this.channel = channel;
+        this.metrics = metrics;
+        this.stagingPool = stagingPool;
+        ByteBuffer b = stagingPool.poll();
+        this.staging = b != null ? b : ByteBuffer.allocateDirect(STAGING_BYTES);
     }
 
     /**
@@ -58,7 +81,8 @@ final class SegmentWriter {
      * fsyncs) before any index entry names the file; until {@link #dirSynced} the file may vanish in a crash,
      * which loses nothing acknowledged.
      */
-    static SegmentWriter create(DataRoot root, SegmentFileIo io, String camera, long startMs) throws IOException {
+    static SegmentWriter create(DataRoot root, SegmentFileIo io, String camera, long startMs, StorageMetrics metrics,
+                                ArrayDeque<ByteBuffer> stagingPool) throws IOException {
         Path dir = root.dayDir(camera, startMs);
         root.ensureDir(dir);
         boolean dirRechecked = false;
@@ -94,23 +118,37 @@ final class SegmentWriter {
                 Files.deleteIfExists(file);
                 throw e;
             }
-            SegmentWriter w = new SegmentWriter(camera, start, root, file, ch);
+            SegmentWriter w = new SegmentWriter(camera, start, root, file, ch, metrics, stagingPool);
             w.written = SegmentReader.FILE_HEADER_BYTES;
+            w.fileBytes = w.written;
             return w;
         }
     }
 
-    /** Appends one record. On IOException nothing counts as written; the caller must {@link #recoverAfterError}. */
+    /**
+     * Appends one record (staged, or written at once when larger than the staging buffer). On IOException this
+     * record and the staged ones count as not written; the caller must {@link #recoverAfterError}.
+     */
     void append(long timeMs, boolean keyframe, int type, byte[] payload) throws IOException {
-        header.clear();
-        FrameRecordCodec.encodeHeader(header, timeMs, keyframe, type, payload);
-        header.flip();
-        gather[0] = header;
-        gather[1] = ByteBuffer.wrap(payload);
         long total = FrameRecordCodec.HEADER_BYTES + (long) payload.length;
-        long done = 0;
-        while (done < total) { // the channel position is always `written` (see recoverAfterError)
-            done += channel.write(gather);
+        boolean direct = total > staging.capacity();
+        if (direct || total > staging.remaining()) {
+            writeStaged();
+        }
+        if (direct) {
+            header.clear();
+            FrameRecordCodec.encodeHeader(header, timeMs, keyframe, type, payload);
+            header.flip();
+            gather[0] = header;
+            gather[1] = ByteBuffer.wrap(payload);
+            long done = 0;
+            while (done < total) { // the channel position is always `fileBytes` (see recoverAfterError)
+                done += channel.write(gather);
+            }
+        } else {
+            FrameRecordCodec.encodeHeader(staging, timeMs, keyframe, type, payload);
+            staging.put(payload);
+            stagedFrames++;
         }
         if (keyframe) {
             if (kfCount == kfOffsets.length) {
@@ -127,6 +165,34 @@ final class SegmentWriter {
         written += total;
         frames++;
         lastMs = timeMs;
+        if (direct) {
+            metrics.framesWritten.increment();
+            metrics.bytesWritten.increment(total);
+            markWritten();
+        }
+    }
+
+    /** Hands the staged records to the file (the page cache); on IOException the caller must recoverAfterError. */
+    void writeStaged() throws IOException {
+        if (staging.position() == 0) {
+            return;
+        }
+        staging.flip();
+        while (staging.hasRemaining()) {
+            channel.write(staging);
+        }
+        staging.clear();
+        metrics.framesWritten.increment(stagedFrames);
+        metrics.bytesWritten.increment(written - fileBytes);
+        markWritten();
+    }
+
+    private void markWritten() {
+        fileBytes = written;
+        fileFrames = frames;
+        fileLastMs = lastMs;
+        fileKfCount = kfCount;
+        stagedFrames = 0;
     }
 
     long writtenBytes() {
@@ -145,29 +211,31 @@ final class SegmentWriter {
         return written > syncedBytes;
     }
 
-    /** fsyncs the data written so far and makes it the state the next index entry describes. */
+    /** Writes out the staged records, fsyncs, and makes that the state the next index entry describes. */
     void sync() throws IOException {
         if (written == syncedBytes) {
             return;
         }
+        writeStaged();
         forceData();
         markSynced();
     }
 
     /**
-     * fdatasync of the file (no metadata beyond what reading the data back needs, e.g. the size). Safe on any
-     * thread while the writer thread does not append; the writer calls {@link #markSynced} once it returned.
+     * fdatasync of what is in the file (no metadata beyond what reading the data back needs, e.g. the size); the
+     * writer thread calls {@link #writeStaged} first. Safe on any thread while the writer thread does not append;
+     * the writer calls {@link #markSynced} once it returned.
      */
     void forceData() throws IOException {
         channel.force(false);
     }
 
-    /** Makes everything written so far the synced state; only after {@link #forceData} returned. */
+    /** Makes what is in the file the synced state; only after {@link #forceData} returned. */
     void markSynced() {
-        syncedBytes = written;
-        syncedFrames = frames;
-        syncedLastMs = lastMs;
-        syncedKfCount = kfCount;
+        syncedBytes = fileBytes;
+        syncedFrames = fileFrames;
+        syncedLastMs = fileLastMs;
+        syncedKfCount = fileKfCount;
         indexStale = true;
     }
 
@@ -186,10 +254,20 @@ final class SegmentWriter {
     }
 
     /**
-     * After a failed write or fsync (e.g. ENOSPC): cut the file back to the last complete record and try to make
-     * that durable; if even that fails, cut back to the last synced prefix. Leaves the writer closed-ready.
+     * After a failed write or fsync (e.g. ENOSPC): drop the staged records (counted as dropped), cut the file back
+     * to the last complete record and try to make that durable; if even that fails, cut back to the last synced
+     * prefix. Leaves the writer closed-ready.
      */
     void recoverAfterError() {
+        for (int i = 0; i < stagedFrames; i++) {
+            metrics.dropped(camera, "disk");
+        }
+        staging.clear();
+        written = fileBytes;
+        frames = fileFrames;
+        lastMs = fileLastMs;
+        kfCount = fileKfCount;
+        stagedFrames = 0;
         try {
             channel.truncate(written);
             channel.position(written);
@@ -203,6 +281,7 @@ final class SegmentWriter {
         frames = syncedFrames;
         lastMs = syncedLastMs;
         kfCount = syncedKfCount;
+        markWritten();
         try {
             channel.truncate(syncedBytes);
             channel.position(syncedBytes);
@@ -212,7 +291,10 @@ final class SegmentWriter {
         }
     }
 
+    /** Closes the file; anything still staged was never synced, so never acknowledged. */
     void close() {
+        staging.clear();
+        stagingPool.push(staging);
         try {
             channel.close();
         } catch (IOException ignored) {
