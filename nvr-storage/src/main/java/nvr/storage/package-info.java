@@ -41,8 +41,10 @@
  * <h2>Durability</h2>
  * One writer thread per root; callers only enqueue (bounded in bytes; overflow drops the rest of the GOP and
  * counts it). Every fsync-ms the thread fsyncs every file with new records, then writes one synced index batch
- * describing exactly the fsynced prefixes. A new file is created with O_EXCL and its directory fsynced before
- * the index can name it. So after a crash the index never names bytes that were not on disk, and everything
+ * describing exactly the fsynced prefixes; the fsyncs of one commit (files, new directories, audit log) are issued
+ * together from a small pool, so the file system folds them into few journal commits. Records are staged per file
+ * in a 128 KiB buffer and written out when it fills or before that fsync. A new file is created with O_EXCL and
+ * its directory fsynced before the index can name it. So after a crash the index never names bytes that were not on disk, and everything
  * older than one fsync window is readable. Delete: mark the entry GARBAGE (its keyframe table dropped: nothing
  * reads it), unlink, fsync the directory, drop the entry; a segment a writer still owns is never deleted. Deletes go
  * in batches: one synced batch marks thousands and records their keys, unlinks run by directory over a few threads
