@@ -36,7 +36,7 @@ final class RootWriter implements Runnable {
     /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
     private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
     /** Longest an idle writer thread sleeps before looking at its queue again (see {@link #run}). */
-    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
     private static final int FSYNC_THREADS = 8;
 
