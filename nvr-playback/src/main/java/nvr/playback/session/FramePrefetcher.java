@@ -9,7 +9,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import nvr.storage.FrameCursor;
-import nvr.storage.FrameRecord;
+import nvr.storage.FrameSlice;
 import nvr.storage.Store;
 
 /**
@@ -20,7 +20,8 @@ import nvr.storage.Store;
  * <p>A frame waits in the read-ahead for up to a couple of seconds; held as a heap byte[] it would
  * survive young collections and every GC pause would copy the whole read-ahead of every session (tens
  * of MB at 64 sessions: pauses of 30-100 ms, i.e. late frames). So the disk thread copies each payload
- * into a pooled direct buffer at once (the heap copy dies young) and the sender muxes from that.
+ * from the cursor's read window ({@link FrameCursor#nextSlice}) into a pooled direct buffer (no heap copy
+ * at all) and the sender muxes from that.
  * Ownership: a queued item's payload belongs to the queue; {@link #poll} hands it to the caller, who
  * releases it; items dropped by a seek or by {@link #close} are released here.
  */
@@ -157,14 +158,14 @@ final class FramePrefetcher {
                 endQueued = false;
             }
             while (!endQueued && !closed && gen == generation && queuedBytes.get() < maxQueuedBytes) {
-                FrameRecord f = cursor.next();
+                FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, straight off-heap
                 Item it;
                 if (f == null || f.timeMs() >= toMs) {
                     it = new Item(gen, 0, false, 0, null, false, true, null);
                     endQueued = true;
                 } else {
-                    byte[] p = f.payload();
-                    ByteBuf payload = alloc.directBuffer(p.length, p.length).writeBytes(p);
+                    int n = f.payload().remaining();
+                    ByteBuf payload = alloc.directBuffer(n, n).writeBytes(f.payload().duplicate());
                     it = new Item(gen, f.timeMs(), f.keyframe(), f.streamType(), payload, cursor.gapBefore(), false, null);
                 }
                 boolean wasEmpty = queue.isEmpty();
