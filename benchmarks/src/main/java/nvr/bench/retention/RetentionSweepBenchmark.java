@@ -118,12 +118,13 @@ public final class RetentionSweepBenchmark {
                 report[0] = manager.tick();
                 cpuNs[0] = mx.getCurrentThreadCpuTime() - c0;
             }, "nvr-retention");
-            Map<Long, Long> unlinkCpu0 = threadCpu("nvr-unlink");
+            // Helper threads that work for the sweep: retention's deleting thread and the Store's unlink helpers.
+            Map<Long, Long> unlinkCpu0 = threadCpu("nvr-unlink", "nvr-retention-");
             long s0 = System.nanoTime();
             sweeper.start();
             sweeper.join();
-            long helperCpuNs = 0; // unlink helper threads (Store's SegmentDeleter) working for this sweep
-            for (Map.Entry<Long, Long> e : threadCpu("nvr-unlink").entrySet()) {
+            long helperCpuNs = 0;
+            for (Map.Entry<Long, Long> e : threadCpu("nvr-unlink", "nvr-retention-").entrySet()) {
                 helperCpuNs += e.getValue() - unlinkCpu0.getOrDefault(e.getKey(), 0L);
             }
             double sweepMs = (System.nanoTime() - s0) / 1e6;
@@ -136,11 +137,11 @@ public final class RetentionSweepBenchmark {
             System.out.printf("sweep (RetentionManager.tick): %.0f ms, %d segments deleted, %.1f us/segment, %.2fx raw unlink%n",
                     sweepMs, report[0].deletedSegments(), sweepMs * 1000 / Math.max(1, report[0].deletedSegments()),
                     (sweepMs * 1000 / Math.max(1, report[0].deletedSegments())) / rawUsPerFile);
-            System.out.printf("sweep CPU time: %.0f ms (%.1f us/segment) = sweep thread %.0f ms + unlink helpers %.0f ms;"
+            System.out.printf("sweep CPU time: %.0f ms (%.1f us/segment) = sweep thread %.0f ms + deleting/unlink helpers %.0f ms;"
                     + " the rest of the wall time is waiting for the disk and for a core%n", (cpuNs[0] + helperCpuNs) / 1e6,
                     (cpuNs[0] + helperCpuNs) / 1e3 / Math.max(1, report[0].deletedSegments()), cpuNs[0] / 1e6,
                     helperCpuNs / 1e6);
-            // Store.deleteSegments' steps (nvr.storage.delete.phase); the rest of the sweep is choosing candidates.
+            // Store.deleteSegments' steps (nvr.storage.delete.phase).
             double phasesMs = 0;
             StringBuilder phases = new StringBuilder();
             for (String p : List.of("lookup", "mark", "unlink", "drop")) {
@@ -149,19 +150,20 @@ public final class RetentionSweepBenchmark {
                 phasesMs += ms;
                 phases.append(String.format("%s %.0f ms (%d batches), ", p, ms, t == null ? 0 : t.count()));
             }
-            System.out.printf("sweep phases: %schoosing candidates + bookkeeping %.0f ms%n", phases, sweepMs - phasesMs);
+            System.out.printf("sweep phases (Store.deleteSegments, wall): %ssum %.0f ms of the sweep's %.0f ms (the rest:"
+                    + " choosing candidates and bookkeeping not overlapped with deleting)%n", phases, phasesMs, sweepMs);
             System.out.printf("ingest append() latency, %d cameras x 25 fps x 10 kB:%n", liveCameras);
             System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
             System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
         }
     }
 
-    /** CPU time (ns) of live threads whose name starts with prefix, by thread id. */
-    private static Map<Long, Long> threadCpu(String prefix) {
+    /** CPU time (ns) of live threads whose name starts with one of the prefixes, by thread id. */
+    private static Map<Long, Long> threadCpu(String... prefixes) {
         var mx = java.lang.management.ManagementFactory.getThreadMXBean();
         Map<Long, Long> out = new java.util.HashMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(prefix)) {
+            if (java.util.Arrays.stream(prefixes).anyMatch(t.getName()::startsWith)) {
                 long ns = mx.getThreadCpuTime(t.getId());
                 if (ns >= 0) {
                     out.put(t.getId(), ns);

@@ -117,7 +117,7 @@ final class FootageLedger {
         SegmentInfo last = null;
         TreeMap<Long, SegmentInfo> nearWall = new TreeMap<>();
         // One query per camera: at start and at the daily reconcile only.
-        for (SegmentInfo s : store.segments(cam, 0, Long.MAX_VALUE)) {
+        for (SegmentInfo s : store.segmentsStarting(cam, 0, Long.MAX_VALUE, Integer.MAX_VALUE)) {
             add(c, s);
             last = s;
             if (s.startMs() >= wallMs - BEHIND_WINDOW_MS && s.startMs() <= wallMs + BEHIND_WINDOW_MS) {
@@ -144,11 +144,7 @@ final class FootageLedger {
             }
             List<SegmentInfo> got = new ArrayList<>();
             long tail = c.tailStartMs == Long.MIN_VALUE ? 0 : c.tailStartMs;
-            for (SegmentInfo s : store.segments(cam, tail, Long.MAX_VALUE)) {
-                if (s.startMs() >= tail) {
-                    got.add(s);
-                }
-            }
+            got.addAll(store.segmentsStarting(cam, tail, Long.MAX_VALUE, Integer.MAX_VALUE));
             if (wallMs + BEHIND_WINDOW_MS < tail) {
                 // Clock behind the newest footage: new segments are stamped near the wall clock, below the tail.
                 long from = wallMs - BEHIND_WINDOW_MS;
@@ -156,11 +152,7 @@ final class FootageLedger {
                 if (wallTail != null && wallTail.getKey() < tail) {
                     from = Math.min(from, wallTail.getKey());
                 }
-                for (SegmentInfo s : store.segments(cam, Math.max(0, from), wallMs + BEHIND_WINDOW_MS)) {
-                    if (s.startMs() >= from && s.startMs() < tail) {
-                        got.add(s);
-                    }
-                }
+                got.addAll(store.segmentsStarting(cam, from, Math.min(wallMs + BEHIND_WINDOW_MS, tail), Integer.MAX_VALUE));
             }
             TreeMap<Long, SegmentInfo> next = new TreeMap<>();
             for (SegmentInfo s : got) {

@@ -61,6 +61,9 @@ public final class RetentionManager implements AutoCloseable {
     private long lastReconcileMs;
     private boolean reconciled;
     private ScheduledExecutorService thread;
+    /** Where gates and violations survive a restart, and what was saved there last. */
+    private final Path policyFile;
+    private PolicyState savedPolicy;
 
     private final Counter deletedSegments;
     private final Counter deletedBytes;
@@ -86,6 +89,17 @@ public final class RetentionManager implements AutoCloseable {
                 () -> ledger.newestFootageSince(wall - 2 * DAY));
         this.holds = new HoldRegistry(store.table("holds"), store::audit);
         this.sweeper = new RetentionSweeper(store, ledger, clock, holds, () -> measure(this.config));
+        this.policyFile = config.volumes().get(0).root().resolve(PolicyState.FILE_NAME);
+        // Gates and violations hold from the first frame after a restart, not from the first sweep.
+        savedPolicy = PolicyState.load(policyFile);
+        gatedTiers.addAll(savedPolicy.gatedTiersByMinimum(config));
+        gated.addAll(savedPolicy.gatedCameras());
+        usedWhenGated = savedPolicy.usedWhenGated();
+        violations.putAll(savedPolicy.violations());
+        if (!gated.isEmpty()) {
+            LOG.log(System.Logger.Level.ERROR, "RETENTION PROTECT (from before the restart): refusing new footage of tiers "
+                    + gatedTiers + " (cameras " + new TreeSet<>(gated) + ") until the first sweep finds space");
+        }
         store.setWriteGate(this::acceptsFootage);
 
         deletedSegments = Counter.builder("nvr.retention.deleted.segments").description("segments deleted by retention").register(meters);
@@ -200,9 +214,25 @@ public final class RetentionManager implements AutoCloseable {
             applyProtectPolicy(cfg, r);
         }
         violations.entrySet().removeIf(e -> now >= e.getValue() + cfg.tierOf(e.getKey()).minDays() * DAY);
+        savePolicy();
         evaluateAlarm(cfg, now);
         return new TickReport(now, r == null ? 0 : r.deletedSegments(), r == null ? 0 : r.deletedBytes(),
                 r == null ? 0 : r.deletedUnderMinimum(), r != null, atRisk, Set.copyOf(gated));
+    }
+
+    /** Saves gates and violations when they changed (a failed save is retried at the next tick). */
+    private void savePolicy() {
+        PolicyState now = new PolicyState(new java.util.HashSet<>(gatedTiers), gated, usedWhenGated, violations);
+        if (now.equals(savedPolicy)) {
+            return;
+        }
+        try {
+            now.save(policyFile);
+            savedPolicy = now;
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot save retention gates and violations to " + policyFile + ": "
+                    + e.getMessage() + "; a restart would forget them until the next sweep; check the data root is writable");
+        }
     }
 
     /** What a tick did. {@code now} is trusted time. */
@@ -336,6 +366,8 @@ public final class RetentionManager implements AutoCloseable {
     private Set<String> allCameras(RetentionConfig cfg) {
         Set<String> cams = new LinkedHashSet<>(ledger.cameraIds());
         cams.addAll(cfg.cameraTiers().keySet());
+        cams.addAll(gated); // listed from a restart on, before the first tick has read the index
+        cams.addAll(violations.keySet());
         return cams;
     }
 

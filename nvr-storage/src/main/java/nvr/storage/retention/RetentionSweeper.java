@@ -46,6 +46,13 @@ final class RetentionSweeper {
     private final HoldRegistry holds;
 
     private final java.util.function.Supplier<List<VolumeMeter.Usage>> measure;
+    /** Deletes one batch while the sweep thread chooses the next (one thread, exits when idle). */
+    private final java.util.concurrent.ThreadPoolExecutor deleting = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "nvr-retention-delete");
+                t.setDaemon(true);
+                return t;
+            });
 
     RetentionSweeper(Store store, FootageLedger ledger, TrustedClock clock, HoldRegistry holds,
                      java.util.function.Supplier<List<VolumeMeter.Usage>> measure) {
@@ -54,6 +61,7 @@ final class RetentionSweeper {
         this.ledger = ledger;
         this.clock = clock;
         this.holds = holds;
+        deleting.allowCoreThreadTimeOut(true);
     }
 
     Result sweep(RetentionConfig cfg, long now) {
@@ -72,7 +80,7 @@ final class RetentionSweeper {
                 }
             }
         }
-        batch.flushDeletes();
+        batch.drain(); // usage below must see these deletions
         List<VolumeMeter.Usage> usage = measure.get();
         long[] excess = new long[usage.size()];
         boolean pressure = false;
@@ -92,7 +100,7 @@ final class RetentionSweeper {
             anyOver |= stillOver[i];
         }
         if (anyOver && cfg.policy() == RetentionPolicy.OVERWRITE_OLDEST) {
-            batch.flushDeletes();
+            batch.drain();
             freeOldestFirst(cfg, now, excess, batch, true);
             for (int i = 0; i < usage.size(); i++) {
                 VolumeMeter.Usage u = usage.get(i);
@@ -100,7 +108,7 @@ final class RetentionSweeper {
                 stillOver[i] = u.usedBytes() - freed > (long) (u.capacityBytes() * u.config().highWatermark());
             }
         }
-        batch.flushDeletes();
+        batch.drain();
         batch.flushAudit();
         return new Result(batch.segments, batch.bytes, batch.underMinCount, stillOver, batch.underMin, batch.failures);
     }
@@ -156,9 +164,11 @@ final class RetentionSweeper {
     }
 
     /**
-     * Queues deletions and runs them through {@link Store#deleteSegments} in batches; writes one audit event
-     * per camera and reason for the whole sweep. Byte accounting is optimistic (a segment counts as freed
-     * when queued); a failed batch is logged and retried by the next sweep.
+     * Queues deletions and runs them through {@link Store#deleteSegments} in batches, on the deleting thread so
+     * that choosing the next batch overlaps deleting this one (at most one batch in flight; {@link #drain} waits
+     * for it); writes one audit event per camera and reason for the whole sweep. Byte accounting is optimistic
+     * (a segment counts as freed when queued); a failed batch is logged and retried by the next sweep (and its
+     * recorded part finished by the next deletion). Counters written by the deleting thread are read after drain.
      */
     private final class Batch {
         private static final int MAX_BATCH = 4096;
@@ -169,9 +179,10 @@ final class RetentionSweeper {
         long failures;
         final Map<String, Long> underMin = new HashMap<>();
         private final Map<String, long[]> auditRanges = new HashMap<>();
-        private final List<SegmentInfo> pending = new ArrayList<>();
+        private List<SegmentInfo> pending = new ArrayList<>();
         // by identity: Store.deleteSegments returns the very instances it was given (no record hashing of paths)
-        private final Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
+        private Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
+        private java.util.concurrent.Future<?> inFlight;
 
         Batch(long now) {
             this.now = now;
@@ -186,23 +197,52 @@ final class RetentionSweeper {
             return true;
         }
 
+        /** Hands the queued segments to the deleting thread once the batch before them is done. */
         void flushDeletes() {
             if (pending.isEmpty()) {
                 return;
             }
+            List<SegmentInfo> work = pending;
+            Map<SegmentInfo, String> why = reasons;
+            pending = new ArrayList<>();
+            reasons = new java.util.IdentityHashMap<>();
+            awaitInFlight();
+            inFlight = deleting.submit(() -> deleteNow(work, why));
+        }
+
+        /** Deletes everything queued and waits for it. */
+        void drain() {
+            flushDeletes();
+            awaitInFlight();
+        }
+
+        private void awaitInFlight() {
+            if (inFlight == null) {
+                return;
+            }
+            try {
+                inFlight.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (java.util.concurrent.ExecutionException e) {
+                LOG.log(System.Logger.Level.WARNING, "retention deletion failed: " + e.getCause());
+            }
+            inFlight = null;
+        }
+
+        private void deleteNow(List<SegmentInfo> work, Map<SegmentInfo, String> why) {
             List<SegmentInfo> done;
             try {
                 synchronized (holds.lock) {
                     // Re-checked under the lock: a hold created since the segment was chosen wins.
-                    pending.removeIf(s -> holds.isHeld(s.camera(), s.startMs(), s.endMs()));
-                    done = store.deleteSegments(pending);
+                    work.removeIf(s -> holds.isHeld(s.camera(), s.startMs(), s.endMs()));
+                    done = store.deleteSegments(work);
                 }
             } catch (IOException | RuntimeException e) {
-                failures += pending.size();
-                LOG.log(System.Logger.Level.WARNING, "retention could not delete " + pending.size() + " segments (first "
-                        + pending.get(0).file() + "): " + e.getMessage() + "; they are retried on the next sweep");
-                pending.clear();
-                reasons.clear();
+                failures += work.size();
+                LOG.log(System.Logger.Level.WARNING, "retention could not delete " + work.size() + " segments (first "
+                        + (work.isEmpty() ? "-" : work.get(0).file()) + "): " + e.getMessage()
+                        + "; they are retried on the next sweep");
                 return;
             }
             ledger.removed(done);
@@ -212,7 +252,7 @@ final class RetentionSweeper {
             for (SegmentInfo s : done) {
                 segments++;
                 bytes += s.bytes();
-                String reason = reasons.get(s);
+                String reason = why.get(s);
                 if (r == null || !s.camera().equals(rCamera) || !reason.equals(rReason)) { // runs share one key
                     rCamera = s.camera();
                     rReason = reason;
@@ -224,8 +264,6 @@ final class RetentionSweeper {
                 r[2]++;
                 r[3] += s.bytes();
             }
-            pending.clear();
-            reasons.clear();
         }
 
         void flushAudit() {

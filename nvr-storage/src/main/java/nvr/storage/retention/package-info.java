@@ -15,8 +15,13 @@
  * <li>If that is not enough, {@code retention at risk} is raised and the policy applies: {@code protect}
  *     refuses the lowest tier's new footage (next tier only if usage still grows); {@code overwrite-oldest}
  *     deletes under the minimum and reports each camera as VIOLATED. The alarm is raised earlier still, as soon
- *     as the plan (bytes/day x minimum at measured rates vs. usable bytes) stops fitting.</li>
+ *     as the plan (bytes/day x minimum at measured rates vs. usable bytes) stops fitting. Gates and violations
+ *     are kept in {@code <first root>/retention-state} ({@link nvr.storage.retention.PolicyState}), so a restart
+ *     neither accepts gated footage nor reports a violated camera OK before its first sweep.</li>
  * </ol>
+ *
+ * <p>Deletion: the sweep thread chooses a batch (up to 4096 segments) while a deleting thread runs the previous
+ * one through {@code Store.deleteSegments} (crash-safe: mark, unlink, drop; see nvr.storage's package notes).
  *
  * <p>Time: ages are measured on a trusted clock ({@link nvr.storage.retention.TrustedClock}, state in
  * {@code <first root>/retention-clock}) that follows the wall clock only while it moves like the monotonic

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import nvr.storage.SegmentInfo;
 import nvr.storage.audit.AuditEvent;
@@ -213,6 +215,23 @@ class RetentionSimulationTest {
                 assertTrue(lost > 0, "the ring deleted under-minimum footage, and the test sees it");
             }
             sim.assertSegmentsMatchIndex();
+            // Gates and violations survive a restart: refused and reported from the start, not from the first sweep.
+            Set<String> violatedBefore = new TreeSet<>();
+            status.stream().filter(st -> st.status() == RetentionState.VIOLATED).forEach(st -> violatedBefore.add(st.camera()));
+            sim.close();
+            try (RetentionSim again = new RetentionSim(root, sim.time, config(root, capacity, policy), CAMERAS, sim.trueNowMs)) {
+                for (String cam : CAMERAS.keySet()) {
+                    assertEquals(policy != RetentionPolicy.PROTECT || !cam.startsWith("gen-"),
+                            again.manager.acceptsFootage(cam), policy + " after restart: " + cam);
+                }
+                Set<String> violatedAfter = new TreeSet<>();
+                for (CameraRetention st : again.manager.status()) {
+                    if (st.status() == RetentionState.VIOLATED) {
+                        violatedAfter.add(st.camera());
+                    }
+                }
+                assertEquals(violatedBefore, violatedAfter, policy + ": violations after a restart, before any sweep");
+            }
         }
     }
 
