@@ -54,6 +54,7 @@ public final class PlaybackService implements AutoCloseable {
     private final IntFunction<FrameMuxer> muxers;
     private final EventLoopGroup group;
     private final ExecutorService disk;
+    private final MediaPorts ports;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
 
@@ -73,6 +74,7 @@ public final class PlaybackService implements AutoCloseable {
         this.config = config;
         this.metrics = metrics;
         this.muxers = muxers;
+        this.ports = new MediaPorts(config.mediaAddress(), config.mediaPortMin(), config.mediaPortMax());
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-io", true));
         this.disk = Executors.newFixedThreadPool(config.diskThreads(), new DefaultThreadFactory("playback-disk", true));
     }
@@ -191,9 +193,14 @@ public final class PlaybackService implements AutoCloseable {
 
     private MediaAnswer openUdp(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
         DatagramChannel jdk = DatagramChannel.open();
-        jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-        jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
-        int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
+        int port;
+        try {
+            jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+            port = ports.bind(jdk, 0);
+        } catch (IOException e) {
+            jdk.close();
+            throw e;
+        }
         NioDatagramChannel ch = new NioDatagramChannel(jdk);
         configure(ch, req);
         registerAndConnect(ch, req, session);
@@ -202,8 +209,13 @@ public final class PlaybackService implements AutoCloseable {
 
     private MediaAnswer openTcpActive(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
         SocketChannel jdk = SocketChannel.open();
-        jdk.bind(new InetSocketAddress(config.mediaAddress(), 0));
-        int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
+        int port;
+        try {
+            port = ports.bind(jdk, 0);
+        } catch (IOException e) {
+            jdk.close();
+            throw e;
+        }
         NioSocketChannel ch = new NioSocketChannel(jdk);
         configure(ch, req);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs());
@@ -215,8 +227,13 @@ public final class PlaybackService implements AutoCloseable {
     private MediaAnswer openTcpPassive(String id, PlaybackRequest req, PlaybackSession session, Channel[] out)
             throws IOException {
         ServerSocketChannel jdk = ServerSocketChannel.open();
-        jdk.bind(new InetSocketAddress(config.mediaAddress(), 0), 1);
-        int port = ((InetSocketAddress) jdk.getLocalAddress()).getPort();
+        int port;
+        try {
+            port = ports.bind(jdk, 1);
+        } catch (IOException e) {
+            jdk.close();
+            throw e;
+        }
         NioServerSocketChannel server = new NioServerSocketChannel(jdk);
         server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             private boolean accepted;
