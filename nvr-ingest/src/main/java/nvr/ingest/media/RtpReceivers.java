@@ -93,7 +93,7 @@ public final class RtpReceivers implements MediaReceivers {
             try {
                 return openOn(cameraId, transport, filter, port, false);
             } catch (PortBusyException e) {
-                last = e; // another process holds it: try the next one (the pool keeps it marked until restart)
+                last = e; // another process (or playback) holds it: released again, try the next one
             }
         }
         throw new IOException("camera " + cameraId + ": no free RTP port in media.port-range " + config.portRange()

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -52,6 +53,27 @@ class PortsAndSsrcTest {
             open.get(0).close();
             assertEquals(1, rec.receivers.freePorts());
             rec.receivers.open("again", MediaTransport.UDP, null, 0).close();
+        }
+    }
+
+    /** A port another process (or playback, which shares media.port-range) holds is skipped and not leaked. */
+    @Test
+    void aPortHeldByAnotherSocketIsSkippedAndGoesBackToThePool() throws Exception {
+        try (Recorder rec = new Recorder(dir)) {
+            StreamHandle first = rec.receivers.open("first", MediaTransport.UDP, null, 0);
+            StreamHandle second = rec.receivers.open("second", MediaTransport.UDP, null, 0);
+            int step = second.localPort() - first.localPort(); // round-robin: the pool hands out the next port next
+            int squatted = second.localPort() + step;
+            first.close();
+            second.close();
+            int free = rec.receivers.freePorts();
+            try (DatagramSocket squatter = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), squatted))) {
+                StreamHandle h = rec.receivers.open("cam", MediaTransport.UDP, null, 0);
+                assertNotEquals(squatted, h.localPort());
+                assertEquals(free - 1, rec.receivers.freePorts(), "the busy port must go back to the pool");
+                h.close();
+            }
+            assertEquals(free, rec.receivers.freePorts());
         }
     }
 
