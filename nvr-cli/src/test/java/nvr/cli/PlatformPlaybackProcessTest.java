@@ -210,6 +210,12 @@ class PlatformPlaybackProcessTest {
             assertNotNull(ok, "no final answer to INVITE Playback:\n" + nvr.logText());
             assertEquals(200, ok.status(), ok.raw());
             assertTrue(ok.body().contains("s=Playback") && ok.body().contains("y=" + ssrc), ok.body());
+            Matcher mediaPort = Pattern.compile("m=video (\\d+) ").matcher(ok.body());
+            assertTrue(mediaPort.find(), ok.body());
+            NvrConfig.Media media = ConfigLoader.load(nvr.cfg).media();
+            int port = Integer.parseInt(mediaPort.group(1));
+            assertTrue(port >= media.portMin() && port <= media.portMax(), "playback media port " + port
+                    + " is outside media.port-range " + media.portMin() + "-" + media.portMax());
             String toWithTag = ok.h("to");
             Matcher contact = Pattern.compile("sip:([^@>;]+)@([^:>;]+):(\\d+)").matcher(ok.h("contact"));
             assertTrue(contact.find(), ok.raw());

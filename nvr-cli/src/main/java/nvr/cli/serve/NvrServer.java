@@ -138,7 +138,10 @@ public final class NvrServer implements AutoCloseable {
         }
 
         String advertise = AdvertiseAddress.resolve(cfg.sip().advertiseIp());
-        PlaybackService playback = new PlaybackService(store, PlaybackConfig.defaults(advertise), meters);
+        // playback's media sockets share media.port-range with ingest (each skips ports the other holds), so
+        // one firewall rule covers both directions
+        PlaybackService playback = new PlaybackService(store, PlaybackConfig.defaults(advertise)
+                .withMediaPorts(cfg.media().portMin(), cfg.media().portMax()), meters);
         toClose.push(playback);
         SipServer sip = new SipServer(sipConfig(cfg, advertise), store, receivers, meters,
                 new PlaybackSipHandler(playback, cfg.sip().id()));
