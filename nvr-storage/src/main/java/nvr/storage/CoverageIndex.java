@@ -57,9 +57,12 @@ final class CoverageIndex {
         long dayFrom = first == null ? lastFull : Math.max(firstFull, dayOf(first.startMs()));
         long dayTo = last == null ? firstFull : Math.min(lastFull, dayOf(last.startMs()) + DAY_MS);
         long now = System.currentTimeMillis();
+        // every cached summary of the range in one iterator pass (90 point reads cost 90 index/block lookups)
+        java.util.Map<Long, byte[]> cached = dayTo > dayFrom ? index.days(camera, dayFrom, dayTo) : java.util.Map.of();
         for (long d = dayFrom; d < dayTo; d += DAY_MS) {
             if (isClosed(d, now)) {
-                pieces.addAll(daySummary(camera, d));
+                List<CoverageBuilder.Piece> summary = decode(cached.get(d));
+                pieces.addAll(summary != null ? summary : daySummary(camera, d));
             } else {
                 index.scanStarting(camera, d, d + DAY_MS, false, s -> pieces.add(CoverageBuilder.Piece.of(s)));
             }
