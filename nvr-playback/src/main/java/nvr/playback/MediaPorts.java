@@ -28,30 +28,42 @@ final class MediaPorts {
         this.max = max;
     }
 
+    /** Binds a socket to a given port (0: ephemeral) and returns the port it got. */
+    interface Binder {
+        int bind(InetSocketAddress at) throws IOException;
+    }
+
     /** Binds {@code ch} (UDP, TCP, or a listener with {@code backlog}) to the next free port; returns that port. */
     int bind(NetworkChannel ch, int backlog) throws IOException {
-        if (min == 0) {
-            bindTo(ch, 0, backlog);
+        return bind(at -> {
+            bindTo(ch, at, backlog);
             return ((InetSocketAddress) ch.getLocalAddress()).getPort();
+        });
+    }
+
+    /** Binds through {@code binder} to the next free port of the range (any failure to bind a port skips it). */
+    int bind(Binder binder) throws IOException {
+        if (min == 0) {
+            return binder.bind(new InetSocketAddress(address, 0));
         }
         int size = max - min + 1;
         int start = Math.floorMod(next.getAndIncrement(), size);
+        IOException last = null;
         for (int i = 0; i < size; i++) {
             int port = min + (start + i) % size;
             try {
-                bindTo(ch, port, backlog);
+                binder.bind(new InetSocketAddress(address, port));
                 next.set(start + i + 1);
                 return port;
-            } catch (BindException taken) {
-                // in use (by ingest or another session): try the next one
+            } catch (IOException taken) {
+                last = taken; // in use (by ingest or another session): try the next one
             }
         }
         throw new BindException("no free port in media.port-range " + min + "-" + max + " on " + address
-            + "; widen the range or end some sessions");
+            + " (last: " + (last == null ? "none" : last.getMessage()) + "); widen the range or end some sessions");
     }
 
-    private void bindTo(NetworkChannel ch, int port, int backlog) throws IOException {
-        InetSocketAddress at = new InetSocketAddress(address, port);
+    private static void bindTo(NetworkChannel ch, InetSocketAddress at, int backlog) throws IOException {
         if (ch instanceof java.nio.channels.ServerSocketChannel server) {
             server.bind(at, backlog);
         } else {

@@ -7,6 +7,9 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -53,6 +56,8 @@ public final class PlaybackService implements AutoCloseable {
     private final PlaybackMetrics metrics;
     private final IntFunction<FrameMuxer> muxers;
     private final EventLoopGroup group;
+    /** UDP media: epoll where available (batched sendmmsg / UDP GSO), else {@link #group}. */
+    private final EventLoopGroup udpGroup;
     private final ExecutorService disk;
     private final MediaPorts ports;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
@@ -76,6 +81,8 @@ public final class PlaybackService implements AutoCloseable {
         this.muxers = muxers;
         this.ports = new MediaPorts(config.mediaAddress(), config.mediaPortMin(), config.mediaPortMax());
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-io", true));
+        this.udpGroup = Epoll.isAvailable()
+            ? new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-udp", true)) : group;
         this.disk = Executors.newFixedThreadPool(config.diskThreads(), new DefaultThreadFactory("playback-disk", true));
     }
 
@@ -174,8 +181,8 @@ public final class PlaybackService implements AutoCloseable {
     }
 
     /** Registers {@code ch} with the media loop and connects it to the receiver; the session attaches once connected. */
-    private void registerAndConnect(Channel ch, PlaybackRequest req, PlaybackSession session) {
-        group.register(ch).addListener(reg -> {
+    private void registerAndConnect(EventLoopGroup loops, Channel ch, PlaybackRequest req, PlaybackSession session) {
+        loops.register(ch).addListener(reg -> {
             if (!reg.isSuccess()) {
                 session.endBeforeAttach(EndReason.RECEIVER_GONE);
                 return;
@@ -192,18 +199,35 @@ public final class PlaybackService implements AutoCloseable {
     }
 
     private MediaAnswer openUdp(String id, PlaybackRequest req, PlaybackSession session) throws IOException {
-        DatagramChannel jdk = DatagramChannel.open();
         int port;
-        try {
-            jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
-            port = ports.bind(jdk, 0);
-        } catch (IOException e) {
-            jdk.close();
-            throw e;
+        Channel ch;
+        if (udpGroup instanceof EpollEventLoopGroup) {
+            // bound here, synchronously, so the answer can carry the port; the channel then owns the fd
+            io.netty.channel.unix.Socket fd = io.netty.channel.unix.Socket.newSocketDgram();
+            try {
+                fd.setSendBufferSize(1 << 20);
+                port = ports.bind(at -> {
+                    fd.bind(at);
+                    return fd.localAddress().getPort();
+                });
+            } catch (IOException e) {
+                fd.close();
+                throw e;
+            }
+            ch = new EpollDatagramChannel(fd.intValue());
+        } else {
+            DatagramChannel jdk = DatagramChannel.open();
+            try {
+                jdk.setOption(StandardSocketOptions.SO_SNDBUF, 1 << 20);
+                port = ports.bind(jdk, 0);
+            } catch (IOException e) {
+                jdk.close();
+                throw e;
+            }
+            ch = new NioDatagramChannel(jdk);
         }
-        NioDatagramChannel ch = new NioDatagramChannel(jdk);
         configure(ch, req);
-        registerAndConnect(ch, req, session);
+        registerAndConnect(udpGroup, ch, req, session);
         return new MediaAnswer(id, config.mediaAddress(), port, req.ssrc(), req.transport(), null);
     }
 
@@ -220,7 +244,7 @@ public final class PlaybackService implements AutoCloseable {
         configure(ch, req);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs());
         ch.config().setTcpNoDelay(true);
-        registerAndConnect(ch, req, session);
+        registerAndConnect(group, ch, req, session);
         return new MediaAnswer(id, config.mediaAddress(), port, req.ssrc(), req.transport(), "active");
     }
 
@@ -394,6 +418,9 @@ public final class PlaybackService implements AutoCloseable {
             }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (udpGroup != group) {
+            udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
         disk.shutdown();
         try {
             disk.awaitTermination(5, TimeUnit.SECONDS);

@@ -7,8 +7,11 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
@@ -33,6 +36,9 @@ public final class PlaybackSession {
     static final long LATE_NANOS = TimeUnit.MILLISECONDS.toNanos(40);
     /** At most this many frames per tick before yielding the loop to other sessions. */
     private static final int FRAMES_PER_TICK = 32;
+    /** UDP GSO limits: segments per send, and bytes per send (an IPv4 datagram, with headers, fits 64 KiB). */
+    private static final int GSO_MAX_SEGMENTS = 64;
+    private static final int GSO_MAX_BYTES = 65_000;
     /** PS time of the first frame: 1 s, leaving room below for DTS < PTS. */
     private static final long FIRST_PTS_90K = 90_000;
 
@@ -46,6 +52,7 @@ public final class PlaybackSession {
     private final RtpPacketizer packetizer;
     private final long rtpBase = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private volatile Channel channel;
+    private boolean gso; // set once in attach(): UDP over epoll on a kernel with UDP_SEGMENT
     private volatile EventLoop loop;
     private volatile RtpInfo lastRtpInfo;
     private volatile boolean ended;
@@ -135,6 +142,7 @@ public final class PlaybackSession {
     /** Starts streaming on {@code ch} (connected UDP, or connected TCP). Installs the session's handler. */
     public void attach(Channel ch) {
         this.loop = ch.eventLoop();
+        this.gso = ch instanceof EpollDatagramChannel && SegmentedDatagramPacket.isSupported();
         this.channel = ch;
         ch.pipeline().addLast("playback-session", new ChannelEvents());
         loop.execute(() -> {
@@ -329,6 +337,21 @@ public final class PlaybackSession {
         metrics.sent(n);
         if (tcp) {
             lastWrite = channel.write(packets); // RFC 4571 frames back to back: one message, one gathering write
+        } else if (gso) {
+            // UDP GSO: the kernel cuts each write into datagrams of `stride` bytes, exactly our packets
+            int stride = packetizer.packetStride(false);
+            int perWrite = Math.min(GSO_MAX_SEGMENTS, GSO_MAX_BYTES / stride) * stride;
+            InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
+            for (int off = 0; off < n; off += perWrite) {
+                int len = Math.min(perWrite, n - off);
+                SegmentedDatagramPacket p = new SegmentedDatagramPacket(packets.retainedSlice(off, len), stride, peer);
+                if (off + len >= n) {
+                    lastWrite = channel.write(p);
+                } else {
+                    channel.write(p, channel.voidPromise());
+                }
+            }
+            packets.release();
         } else {
             // one datagram per packet, each a slice of the frame's buffer (no per-packet allocation or copy)
             int stride = packetizer.packetStride(false);
