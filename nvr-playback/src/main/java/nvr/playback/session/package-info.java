@@ -6,7 +6,15 @@
  * {@code a=downloadspeed} for Download (Download over TCP without a speed is limited only by the
  * receiver: the channel's writability is the back-pressure). Seek, resume, scale change and recording
  * gaps re-anchor, so a gap costs one frame interval, never its length. Each session schedules its own
- * next tick on its channel's event loop; there is no global clock.
+ * next tick on its channel's event loop; there is no global clock. A paced frame leaves in its own flush
+ * and counts as late ({@code nvr.playback.frames.late}) when that flush starts more than 40 ms after its
+ * due time; an unpaced download flushes once per batch of frames.
+ *
+ * <p><b>Sending.</b> A frame is muxed to PS and its RTP packets are laid out back to back in one pooled
+ * buffer ({@link nvr.gb28181.rtp.RtpPacketizer#packetizeInto}): over TCP that buffer is one write (RFC 4571
+ * frames are a byte stream); over UDP it is sent with UDP GSO where epoll offers it (the packets sit at a
+ * fixed stride, which is what GSO cuts at), else as one slice per datagram. Payloads stay at 1,400 bytes
+ * on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default.
  *
  * <p><b>RTP timestamps (the choice).</b> The 90 kHz RTP timestamp (and the PS PTS/DTS, which equal it)
  * advance by the <em>media</em> time between consecutive frames sent, at any Scale: at Scale 4 the
@@ -18,6 +26,7 @@
  *
  * <p><b>Threads.</b> All session state is confined to its channel's event loop; the read-ahead
  * ({@link nvr.playback.session.FramePrefetcher}) runs on the disk pool and hands frames over through a
- * bounded concurrent queue (at most {@code maxQueuedBytes} read ahead).
+ * bounded concurrent queue (at most {@code maxQueuedBytes} read ahead), in pooled direct buffers so that
+ * seconds of read-ahead never sit on the Java heap (they made every GC pause copy them).
  */
 package nvr.playback.session;
