@@ -121,6 +121,7 @@ public final class PlaybackLoad {
         long[] firstTs = new long[n];
         long[] lastTs = new long[n];
         long[] rxLate = new long[n];
+        long[] rxLateSettled = new long[n]; // late frames more than 2 s into the session (start-up excluded)
         long[] rxLateness = new long[4096]; // histogram, 1 ms buckets
         Arrays.fill(lastSeq, -1);
         Arrays.fill(lastTs, -1);
@@ -167,6 +168,9 @@ public final class PlaybackLoad {
                                     rxLateness[(int) Math.min(lateMs, rxLateness.length - 1)]++;
                                     if (lateMs > 40) {
                                         rxLate[i]++;
+                                        if (arrival - firstArrival[i] > 2_000_000_000L) {
+                                            rxLateSettled[i]++;
+                                        }
                                     }
                                 }
                                 lastTs[i] = ts;
@@ -235,10 +239,11 @@ public final class PlaybackLoad {
             n, wall, totalBytes * 8 / wall / 1e6, totalBytes * 8 / wall / 1e6 / n, totalFrames, minFrames,
             (long) (wall * 25), late, totalLost, cpu / wall * 100);
         long rxFrames = Arrays.stream(rxLateness).sum();
-        System.out.printf("  receiver-side: %d of %d frames arrived > 40 ms after (first frame's arrival + media time); "
+        System.out.printf("  receiver-side: %d of %d frames arrived > 40 ms after (first frame's arrival + media time; %d of them "
+                + "more than 2 s into their session); "
                 + "lateness p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms; GC pauses %d ms; sender waited for the disk %.0f times; "
                 + "mean sender lateness %.2f ms; load average %.2f%n",
-            Arrays.stream(rxLate).sum(), rxFrames, percentile(rxLateness, 0.5), percentile(rxLateness, 0.99),
+            Arrays.stream(rxLate).sum(), rxFrames, Arrays.stream(rxLateSettled).sum(), percentile(rxLateness, 0.5), percentile(rxLateness, 0.99),
             percentile(rxLateness, 0.999), percentile(rxLateness, 1.0), gc, diskWaits,
             latenessTimer == null ? Double.NaN
                 : (latenessTimer.totalTime(TimeUnit.MILLISECONDS) - lateSum0) / Math.max(1, latenessTimer.count() - lateCount0),
