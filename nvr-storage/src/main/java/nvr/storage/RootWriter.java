@@ -73,6 +73,8 @@ final class RootWriter implements Runnable {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final Map<String, CameraState> cameras = new HashMap<>();
     private final List<SegmentWriter> sealing = new ArrayList<>();
+    /** Sealed segments whose directory fsync failed: not indexed or closed yet, retried by the next commit. */
+    private final List<SegmentWriter> unnamedSealed = new ArrayList<>();
     /** Staging buffers of closed segments, reused by new ones (writer thread only). */
     private final ArrayDeque<ByteBuffer> stagingPool = new ArrayDeque<>();
     private final Thread thread;
@@ -298,6 +300,8 @@ final class RootWriter implements Runnable {
      * cameras: 64 journal commits per group commit).
      */
     private void commit() {
+        sealing.addAll(unnamedSealed);
+        unnamedSealed.clear();
         List<SegmentWriter> open = new ArrayList<>();
         long now = System.nanoTime();
         for (CameraState cs : cameras.values()) {
@@ -387,7 +391,11 @@ final class RootWriter implements Runnable {
             }
         }
         open.removeAll(unlinked);
-        sealing.removeAll(unlinked); // kept aside and retried at the next commit, never closed unnamed
+        for (SegmentWriter s : unlinked) {
+            if (sealing.remove(s)) {
+                unnamedSealed.add(s); // retried at the next commit, never closed unnamed
+            }
+        }
         if (auditSync != null) {
             await(auditSync);
         }
@@ -457,16 +465,6 @@ final class RootWriter implements Runnable {
             }
         }
         sealing.clear();
-        for (SegmentWriter s : unlinked) {
-            if (!isOpen(s)) {
-                sealing.add(s);
-            }
-        }
-    }
-
-    private boolean isOpen(SegmentWriter s) {
-        CameraState cs = cameras.get(s.camera);
-        return cs != null && cs.segment == s;
     }
 
     /** Waits for an fsync task, never giving up on an interrupt (the index must not run ahead of the data). */
