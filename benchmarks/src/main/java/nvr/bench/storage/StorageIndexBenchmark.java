@@ -28,7 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * (b) seekForPrev + keyframe positioning ({@link Store#locate}) at a random instant of a random camera, and
  * (c) a 90-day coverage query of one camera, on an index of 64 cameras x 90 days of 60 s segments
  * (8,294,400 synthetic entries with 30 keyframes each, no video files). The index is built once into
- * {@code nvr.bench.index} (default /tmp/nvr-bench-index-90d) and reused by later runs.
+ * {@code nvr.bench.index} (default /tmp/nvr-bench-index-90d) and reused by later runs. The seek tail depends on
+ * whether the index's SST files are in the OS page cache (a random seek reads one 4 KiB block of a 366 MB index that
+ * no block cache holds): say which when reporting ({@code fincore}; warm with {@code cat index/*.sst}).
  */
 @State(Scope.Benchmark)
 @Fork(1)
