@@ -35,7 +35,7 @@ final class RootWriter implements Runnable {
     private static final long DISK_RETRY_MS = 1000;
     /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
     private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
-    /** Longest an idle writer thread sleeps before looking at its queue again (see {@link #run}). */
+    /** Longest the writer naps between queue checks while frames flow (see {@link #run}). */
     private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
     private static final int FSYNC_THREADS = 8;
@@ -154,20 +154,29 @@ final class RootWriter implements Runnable {
     @Override
     public void run() {
         long nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
+        boolean busy = false; // an item arrived since the last nap
         while (true) {
             Object item = queue.poll();
-            if (item == null) {
-                // Idle: nap instead of blocking on the queue, so producers (ingest event loops) never pay a thread
-                // wake-up per frame; frames queued meanwhile are drained in one go. Adds at most IDLE_NAP_NANOS to a write.
-                long wait = nextCommit - System.nanoTime();
-                if (wait > 0) {
-                    LockSupport.parkNanos(Math.min(wait, IDLE_NAP_NANOS));
-                    if (Thread.interrupted()) {
-                        item = STOP;
-                    } else {
-                        continue;
-                    }
+            long wait = nextCommit - System.nanoTime();
+            if (item != null) {
+                busy = true;
+            } else if (wait > 0 && busy) {
+                // Frames are flowing: nap instead of blocking, so producers (ingest event loops) do not pay a thread
+                // wake-up per frame; what arrives meanwhile is drained in one go. Adds at most IDLE_NAP_NANOS to a write.
+                busy = false;
+                LockSupport.parkNanos(Math.min(wait, IDLE_NAP_NANOS));
+                item = Thread.interrupted() ? STOP : null;
+                if (item == null) {
+                    continue;
                 }
+            } else if (wait > 0) {
+                // Nothing came during a whole nap: block until the next frame or commit, costing nothing while idle.
+                try {
+                    item = queue.poll(wait, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    item = STOP;
+                }
+                busy = item != null;
             }
             try {
                 if (item instanceof QueuedFrame f) {
