@@ -91,7 +91,7 @@ class FrameRecordFuzzTest {
         int stoppedEarly = 0;
         for (int run = 0; run < RUNS; run++) {
             byte[] m = mutate(valid, r);
-            try (SegmentReader rd = new SegmentReader(f, new ArraySource(m))) {
+            try (SegmentReader rd = new SegmentReader(f, new ByteArraySource(m))) {
                 rd.checkFileHeader();
                 long off = SegmentReader.FILE_HEADER_BYTES;
                 while (true) {
@@ -113,28 +113,6 @@ class FrameRecordFuzzTest {
         }
         assertTrue(framesSeen > RUNS, "mutations should leave many valid frames: " + framesSeen);
         assertTrue(stoppedEarly > RUNS / 2, "most mutations must be detected: " + stoppedEarly);
-    }
-
-    /** The mutated bytes as a segment file would present them. */
-    private record ArraySource(byte[] data) implements SegmentReader.Source {
-        @Override
-        public int read(ByteBuffer dst, long position) {
-            if (position >= data.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), data.length - position);
-            dst.put(data, (int) position, n);
-            return n;
-        }
-
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     @Test

@@ -37,36 +37,6 @@ class SegmentReaderTest {
         return Arrays.copyOf(b.array(), b.position());
     }
 
-    /** A file that can grow and change under the reader, like an open segment's unsynced tail. */
-    private static final class MutableSource implements SegmentReader.Source {
-        byte[] data;
-        int reads;
-
-        MutableSource(byte[] data) {
-            this.data = data;
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) {
-            reads++;
-            if (position >= data.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), data.length - position);
-            dst.put(data, (int) position, n);
-            return n;
-        }
-
-        @Override
-        public long size() {
-            return data.length;
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void readsEveryRecordThroughSmallAndLargeWindowsWithFewReads() throws IOException {
         Random r = new Random(7);
@@ -74,7 +44,7 @@ class SegmentReaderTest {
         byte[] file = segment(400, 3000, r, payloads); // ~1.8 MB: several fills of a 1 MiB window
         for (ByteBuffer window : new ByteBuffer[] {null, ByteBuffer.allocateDirect(4096),
                 ByteBuffer.allocateDirect(SegmentReader.READ_AHEAD)}) {
-            MutableSource src = new MutableSource(file);
+            ByteArraySource src = new ByteArraySource(file);
             try (SegmentReader rd = new SegmentReader(dir.resolve("x.seg"), src, window)) {
                 long off = SegmentReader.FILE_HEADER_BYTES;
                 for (int i = 0; i < payloads.size(); i++) {
@@ -99,7 +69,7 @@ class SegmentReaderTest {
         byte[] full = segment(20, 1000, r, payloads);
         // find the end of record 10: the indexed limit while the writer is still writing record 10..19
         long limit = SegmentReader.FILE_HEADER_BYTES;
-        MutableSource probe = new MutableSource(full);
+        ByteArraySource probe = new ByteArraySource(full);
         try (SegmentReader rd = new SegmentReader(dir.resolve("p.seg"), probe)) {
             for (int i = 0; i < 10; i++) {
                 limit = ((SegmentReader.Frame) rd.read(limit, full.length)).next();
@@ -108,7 +78,7 @@ class SegmentReaderTest {
         // the file on disk already holds a torn version of the next records (garbage past the limit)
         byte[] torn = full.clone();
         Arrays.fill(torn, (int) limit, torn.length, (byte) 0x5A);
-        MutableSource src = new MutableSource(torn);
+        ByteArraySource src = new ByteArraySource(torn);
         try (SegmentReader rd = new SegmentReader(dir.resolve("y.seg"), src, ByteBuffer.allocateDirect(1 << 20))) {
             long off = SegmentReader.FILE_HEADER_BYTES;
             for (int i = 0; i < 10; i++) {
