@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import nvr.storage.CameraWriter;
@@ -50,9 +49,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 public class CursorReadBenchmark {
     static final int MINUTES = 8;
-    static final int GOP = 50;
-    static final int KEYFRAME_BYTES = 150_000;
-    static final int FRAME_BYTES = (4_000_000 / 8 * 2 - KEYFRAME_BYTES) / (GOP - 1);
+    static final int GOP = CameraGop.FRAMES;
     static final String CAMERA = "34020000001320000001";
     static final long START = 1_763_700_000_000L;
 
@@ -66,12 +63,7 @@ public class CursorReadBenchmark {
     public void setup() throws IOException {
         dir = Files.createTempDirectory(Path.of(System.getProperty("nvr.bench.dir", "/tmp")), "nvr-cursor-");
         StoreConfig config = new StoreConfig(List.of(dir.resolve("store")), 60, 256L << 20, 1000, 1L << 30);
-        Random r = new Random(1);
-        byte[][] gop = new byte[GOP][];
-        for (int i = 0; i < GOP; i++) {
-            gop[i] = new byte[i == 0 ? KEYFRAME_BYTES : FRAME_BYTES + r.nextInt(2000) - 1000];
-            r.nextBytes(gop[i]);
-        }
+        byte[][] gop = CameraGop.frames(1);
         long t = START;
         try (Store s = Store.open(config, null)) {
             CameraWriter w = s.writer(CAMERA);

@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import nvr.storage.CameraWriter;
@@ -48,9 +47,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class StorageAppendBenchmark {
     static final long BYTES_PER_OP = 64L << 20;
-    static final int GOP = 50;
-    static final int KEYFRAME_BYTES = 150_000;
-    static final int FRAME_BYTES = (4_000_000 / 8 * 2 - KEYFRAME_BYTES) / (GOP - 1);
+    static final int GOP = CameraGop.FRAMES;
 
     @Param({"1", "16", "64"})
     public int cameras;
@@ -74,12 +71,7 @@ public class StorageAppendBenchmark {
         for (int c = 0; c < cameras; c++) {
             writers[c] = store.writer(String.format("34020000001320%06d", c));
         }
-        Random r = new Random(1);
-        gop = new byte[GOP][];
-        for (int i = 0; i < GOP; i++) {
-            gop[i] = new byte[i == 0 ? KEYFRAME_BYTES : FRAME_BYTES + r.nextInt(2000) - 1000];
-            r.nextBytes(gop[i]);
-        }
+        gop = CameraGop.frames(1);
         clockMs = 1_763_700_000_000L;
         Files.createDirectories(dir.resolve("raw"));
     }
