@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * <ol>
  * <li>mark: one synced index batch rewrites every entry as GARBAGE (readers skip it) and writes one
  *     {@code gbatch|<uuid>} meta record naming every key of the batch (recovery's to-do list);</li>
- * <li>unlink the files, one directory per task over a few threads (unlinks in different directories overlap
- *     in the kernel), and fsync each directory once;</li>
+ * <li>unlink the files (by directory; optionally over {@code -Dnvr.storage.unlink.helpers=N} extra threads, off by
+ *     default: on the shared 2-core test VM they made tmpfs and ext4 unlinking slower, not faster), then fsync each
+ *     directory once;</li>
  * <li>drop: one index batch deletes the entries and the batch record and subtracts the bytes from each root's
  *     usage counter. Not synced: until it is durable the batch record survives a crash and the batch is
  *     finished again (unlinking a missing file is a no-op, the drop is atomic).</li>
@@ -58,7 +59,7 @@ final class SegmentDeleter implements AutoCloseable {
         this.markTimer = metrics == null ? null : metrics.deletePhase("mark");
         this.unlinkTimer = metrics == null ? null : metrics.deletePhase("unlink");
         this.dropTimer = metrics == null ? null : metrics.deletePhase("drop");
-        this.helpers = Math.min(3, Runtime.getRuntime().availableProcessors() - 1);
+        this.helpers = Integer.getInteger("nvr.storage.unlink.helpers", 0);
         if (helpers > 0) {
             unlinkers = new java.util.concurrent.ThreadPoolExecutor(helpers, helpers, 5, TimeUnit.SECONDS,
                     new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
@@ -130,6 +131,7 @@ final class SegmentDeleter implements AutoCloseable {
             for (Map.Entry<File, List<String>> t : tasks) {
                 unlinkDir(t.getKey(), t.getValue());
             }
+            fsyncDirs(tasks);
             return;
         }
         // Directories are handed out one at a time from a shared cursor: the caller works too, helpers join in.
@@ -166,6 +168,7 @@ final class SegmentDeleter implements AutoCloseable {
         if (failed != null) {
             throw failed;
         }
+        fsyncDirs(tasks);
     }
 
     private static void unlinkDir(File dir, List<String> names) throws IOException {
@@ -177,8 +180,18 @@ final class SegmentDeleter implements AutoCloseable {
                         + " next deletion or start)");
             }
         }
-        if (dir.isDirectory()) {
-            DataRoot.fsyncDir(dir.toPath());
+    }
+
+    /**
+     * One fsync per directory, after every unlink of the batch: on ext4 the first one commits the journal
+     * transaction holding all of them and the rest find little left to do (an fsync after each directory's
+     * unlinks would commit once per directory).
+     */
+    private static void fsyncDirs(List<Map.Entry<File, List<String>>> tasks) throws IOException {
+        for (Map.Entry<File, List<String>> t : tasks) {
+            if (t.getKey().isDirectory()) {
+                DataRoot.fsyncDir(t.getKey().toPath());
+            }
         }
     }
 

@@ -68,6 +68,12 @@ class ConcurrentRetentionTest {
                 }
             }
             s.flush();
+            // Writers may finish before the deleting thread got far (a fast writer, a slow shared box): give it
+            // time to delete what is deletable now, instead of depending on the race.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (deleted.get() <= 20 && failure.get() == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
             stop.set(true);
             retention.join();
             if (failure.get() != null) {
