@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A camera that registers and announces a channel but never streams has no footage, so storage alone would
  * not show it: {@code nvr cameras list} must. A device on a UDP socket registers to {@code nvr serve} with
  * digest, answers the Catalog query with one video channel and refuses every INVITE (486 Busy); the admin
- * sees that channel, by its catalog name, as offline with the failing INVITEs as the reason.
+ * sees that channel, by its catalog name, as offline with the refusal and the retry count as the reason.
  */
 class SipCameraStateProcessTest {
     static final String DEV = "34020000001320000077";
@@ -84,7 +84,7 @@ class SipCameraStateProcessTest {
                     + nvr.logText());
 
             Object cams = nvr.until(o -> DemoServer.rows(o).stream().anyMatch(c -> CH.equals(c.get("id"))
-                    && ((Number) c.get("failedInvites")).intValue() >= 1), 20, "cameras", "list", "--json");
+                    && ((Number) c.get("retries")).intValue() >= 1), 20, "cameras", "list", "--json");
             Map<String, Object> cam = DemoServer.rows(cams).stream().filter(c -> CH.equals(c.get("id"))).findFirst().orElseThrow();
             assertEquals("north gate", cam.get("name"));
             assertEquals("offline", cam.get("state"));
@@ -92,11 +92,12 @@ class SipCameraStateProcessTest {
             assertEquals(DEV, cam.get("device"));
             assertEquals(Boolean.TRUE, cam.get("deviceOnline"));
             assertEquals(Boolean.FALSE, cam.get("recording"));
-            assertTrue(cam.get("reason").toString().matches("\\d+ INVITEs? failed; retrying"), cam.toString());
+            assertEquals("INVITE answered 486 Busy Here", cam.get("problem"));
+            assertTrue(cam.get("reason").toString().matches("INVITE answered 486 Busy Here; retry \\d+"), cam.toString());
             NvrProcess.Result table = nvr.nvr("cameras", "list");
             assertEquals(0, table.exit(), table.toString());
             String row = table.out().lines().filter(l -> l.startsWith(CH)).findFirst().orElse("");
-            assertTrue(row.contains("north gate") && row.contains("offline") && row.contains("failed; retrying"), table.out());
+            assertTrue(row.contains("north gate") && row.contains("offline") && row.contains("486 Busy Here; retry"), table.out());
             // recordings of the announced channel are an empty answer, not "unknown camera"
             Object rec = nvr.json("recordings", "list", "--camera", CH, "--from", "now-1h", "--to", "now", "--json");
             assertTrue(DemoServer.rows(DemoServer.obj(rec).get("spans")).isEmpty());

@@ -118,7 +118,8 @@ final class AdminService implements AdminBackend {
                 m.put("device", ch.deviceId());
                 m.put("deviceOnline", ch.deviceOnline());
                 m.put("recording", ch.recording());
-                m.put("failedInvites", ch.failedInvites());
+                m.put("retries", ch.retries());
+                m.put("problem", ch.lastProblem());
             }
             m.put("reason", reason(h, ch));
             if (h != null) {
@@ -143,8 +144,8 @@ final class AdminService implements AdminBackend {
         if (ch != null && !ch.deviceOnline()) {
             return "device " + ch.deviceId() + " offline";
         }
-        if (ch != null && ch.failedInvites() > 0) {
-            return ch.failedInvites() + " INVITE" + (ch.failedInvites() == 1 ? "" : "s") + " failed; retrying";
+        if (ch != null && ch.retries() > 0) {
+            return ch.lastProblem() + "; retry " + ch.retries();
         }
         if (h != null && h.state() == StreamState.STALLED) {
             return "no packets for a while";

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -59,6 +60,7 @@ final class RecordingPlan implements InviteDialog.User {
         InviteDialog dialog;
         boolean inviting;
         int attempts;
+        String lastProblem = ""; // why the last attempt or session ended, for admins
         long generation; // bumped on every teardown, so late callbacks of an old attempt are ignored
         ScheduledFuture<?> retry;
 
@@ -79,15 +81,15 @@ final class RecordingPlan implements InviteDialog.User {
         this.baseBackoffMs = 2L * config.t1Ms();
     }
 
-    /** A planned channel as admins see it: its session is up, or how many INVITEs failed in a row. */
-    record Planned(String channelId, String deviceId, boolean recording, int failedInvites) {
+    /** A planned channel as admins see it: its session is up, or how many retries since it was and why. */
+    record Planned(String channelId, String deviceId, boolean recording, int retries, String lastProblem) {
     }
 
     /** Every channel this plan keeps recording (or trying to), in no particular order. */
     List<Planned> planned() {
         List<Planned> out = new ArrayList<>(sessions.size());
         for (Session s : sessions.values()) {
-            out.add(new Planned(s.channelId, s.deviceId, s.handle != null, s.attempts));
+            out.add(new Planned(s.channelId, s.deviceId, s.handle != null, s.attempts, s.lastProblem));
         }
         return out;
     }
@@ -121,7 +123,7 @@ final class RecordingPlan implements InviteDialog.User {
             h = receivers.open(s.channelId, config.mediaTransport(), null, 0);
         } catch (Exception e) {
             LOG.log(System.Logger.Level.WARNING, "cannot open an RTP receiver for {0}: {1}; retrying", s.channelId, e.getMessage());
-            scheduleRetry(s);
+            scheduleRetry(s, "no RTP port: " + e.getMessage());
             return;
         }
         s.inviting = true;
@@ -165,9 +167,10 @@ final class RecordingPlan implements InviteDialog.User {
             if (current) {
                 s.inviting = false;
                 metrics.inviteFailures.increment();
-                LOG.log(System.Logger.Level.WARNING, "INVITE of channel {0} failed: {1}; retrying", s.channelId,
-                        err != null ? err.getMessage() : resp.status() + " " + resp.reason());
-                scheduleRetry(s);
+                String why = err != null ? "INVITE failed: " + err.getMessage()
+                        : resp == null ? "INVITE unanswered" : "INVITE answered " + resp.status() + " " + resp.reason();
+                LOG.log(System.Logger.Level.WARNING, "channel {0}: {1}; retrying", s.channelId, why);
+                scheduleRetry(s, why);
             }
             return;
         }
@@ -183,7 +186,7 @@ final class RecordingPlan implements InviteDialog.User {
             h.close();
             if (current) {
                 s.inviting = false;
-                scheduleRetry(s);
+                scheduleRetry(s, "unusable INVITE answer: " + e.getMessage());
             }
             return;
         }
@@ -220,7 +223,7 @@ final class RecordingPlan implements InviteDialog.User {
         if (state == StreamState.STALLED || state == StreamState.OFFLINE) {
             LOG.log(System.Logger.Level.WARNING, "channel {0} stream {1}; re-INVITE", s.channelId, state);
             stop(s, true);
-            scheduleRetry(s);
+            scheduleRetry(s, "stream " + state.name().toLowerCase(Locale.ROOT));
         }
     }
 
@@ -241,7 +244,8 @@ final class RecordingPlan implements InviteDialog.User {
         s.inviting = false;
     }
 
-    private void scheduleRetry(Session s) {
+    private void scheduleRetry(Session s, String why) {
+        s.lastProblem = why;
         if (s.retry != null || closed) {
             return;
         }
@@ -294,7 +298,7 @@ final class RecordingPlan implements InviteDialog.User {
             LOG.log(System.Logger.Level.INFO, "channel {0} ended the stream (BYE); re-INVITE", s.channelId);
             s.dialog = null;
             stop(s, false);
-            scheduleRetry(s);
+            scheduleRetry(s, "camera ended the stream (BYE)");
         }
     }
 

@@ -141,7 +141,7 @@ public final class SipServer implements AutoCloseable {
             Device d = registry.get(p.deviceId());
             Channel c = registry.channel(p.channelId());
             return new ChannelStatus(p.channelId(), p.deviceId(), c == null || c.name() == null ? "" : c.name(),
-                    d != null && d.online(), p.recording(), p.failedInvites());
+                    d != null && d.online(), p.recording(), p.retries(), p.lastProblem());
         }).sorted(Comparator.comparing(ChannelStatus::id)).toList());
     }
 
@@ -155,9 +155,12 @@ public final class SipServer implements AutoCloseable {
         return onCore(cascade::allRegistered);
     }
 
-    /** A device's video channel as admins see it; {@code failedInvites} counts INVITEs failed since the last success. */
+    /**
+     * A device's video channel as admins see it: {@code retries} counts re-INVITEs since its session was last up
+     * (0 while recording), {@code lastProblem} says why the last attempt or session ended ("" if none did).
+     */
     public record ChannelStatus(String id, String deviceId, String name, boolean deviceOnline, boolean recording,
-                                int failedInvites) {
+                                int retries, String lastProblem) {
     }
 
     /** A device as admins see it. */

@@ -103,15 +103,18 @@ class RecordingPlanTest {
                 // Leave it unanswered: the transaction times out (64*T1) would take 32 s; instead answer 486 and
                 // expect another attempt with a longer backoff.
                 dev.send(reinvite.createResponse(486, null, "busy"));
-                // Meanwhile an admin sees the channel, by its catalog name, as not recording with a failed INVITE.
-                Await.until(() -> server.channels().stream().anyMatch(c -> c.failedInvites() > 0), 3);
-                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, false, 1)), server.channels());
+                // Meanwhile an admin sees the channel, by its catalog name, as not recording: two retries (after the
+                // camera's BYE, after the 486) and why the last one failed.
+                Await.until(() -> server.channels().stream().anyMatch(c -> c.lastProblem().contains("486")), 3);
+                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, false, 2, "INVITE answered 486 Busy Here")),
+                        server.channels());
                 SipRequest third = dev.receiveRequest("INVITE", 6000);
                 assertNotNull(third, "retry after a refused INVITE");
                 answer(dev, third);
                 assertNotNull(dev.receiveRequest("ACK", 3000));
                 Await.until(() -> server.recording(CH), 3);
-                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, true, 0)), server.channels());
+                assertEquals(List.of(new SipServer.ChannelStatus(CH, DEV, "cam", true, true, 0, "INVITE answered 486 Busy Here")),
+                        server.channels());
 
                 // Unregister: our BYE ends the stream.
                 register(dev, 0);
