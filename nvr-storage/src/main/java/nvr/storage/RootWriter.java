@@ -295,10 +295,19 @@ final class RootWriter implements Runnable {
         cs.retryAfterNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DISK_RETRY_MS);
     }
 
+    /** Ends the camera's segment: its staged records go to the file now and its staging buffer back to the pool. */
     private void seal(CameraState cs) {
-        if (cs.segment != null) {
-            sealing.add(cs.segment);
+        SegmentWriter s = cs.segment;
+        if (s != null) {
             cs.segment = null;
+            try {
+                s.writeStaged();
+            } catch (IOException e) {
+                (isNoSpace(e) ? metrics.diskFullErrors : metrics.writeErrors).increment();
+                s.recoverAfterError(); // the staged records are dropped and counted; the synced prefix stays
+            }
+            s.releaseStaging();
+            sealing.add(s);
         }
     }
 

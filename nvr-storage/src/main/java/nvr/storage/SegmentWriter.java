@@ -32,8 +32,8 @@ final class SegmentWriter {
     private final ByteBuffer[] gather = new ByteBuffer[2];
     private final StorageMetrics metrics;
     private final ArrayDeque<ByteBuffer> stagingPool;
-    /** Whole records appended since the last write to the file; its position is their length. */
-    private final ByteBuffer staging;
+    /** Whole records appended since the last write to the file; its position is their length. Null once sealed. */
+    private ByteBuffer staging;
     private int stagedFrames;
 
     private long written;
@@ -174,7 +174,7 @@ final class SegmentWriter {
 
     /** Hands the staged records to the file (the page cache); on IOException the caller must recoverAfterError. */
     void writeStaged() throws IOException {
-        if (staging.position() == 0) {
+        if (staging == null || staging.position() == 0) {
             return;
         }
         staging.flip();
@@ -262,7 +262,9 @@ final class SegmentWriter {
         for (int i = 0; i < stagedFrames; i++) {
             metrics.dropped(camera, "disk");
         }
-        staging.clear();
+        if (staging != null) {
+            staging.clear();
+        }
         written = fileBytes;
         frames = fileFrames;
         lastMs = fileLastMs;
@@ -291,10 +293,21 @@ final class SegmentWriter {
         }
     }
 
+    /**
+     * Gives the staging buffer back to the root's pool once nothing will be appended (sealed, after
+     * {@link #writeStaged}), so a burst of sealed segments waiting for the group commit holds no direct memory.
+     */
+    void releaseStaging() {
+        if (staging != null) {
+            staging.clear();
+            stagingPool.push(staging);
+            staging = null;
+        }
+    }
+
     /** Closes the file; anything still staged was never synced, so never acknowledged. */
     void close() {
-        staging.clear();
-        stagingPool.push(staging);
+        releaseStaging();
         try {
             channel.close();
         } catch (IOException ignored) {
