@@ -35,6 +35,11 @@ final class RootWriter implements Runnable {
     private static final long DISK_RETRY_MS = 1000;
     /** A segment with no frame for this long is sealed: the next frame would start a new one anyway. */
     private static final long IDLE_SEAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2 * Store.GAP_MS);
+    /**
+     * Sealed segments waiting for the group commit keep their file open (it is fsynced there): commit early when
+     * this many are waiting, so a burst of rolls (many cameras, a backfill) cannot run out of file descriptors.
+     */
+    private static final int MAX_SEALED_PENDING = 256;
     /** Longest the writer naps between queue checks while frames flow (see {@link #run}). */
     private static final long IDLE_NAP_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
@@ -195,12 +200,17 @@ final class RootWriter implements Runnable {
                     failPendingBarriers();
                     return;
                 }
-                if (System.nanoTime() - nextCommit >= 0) {
+                if (System.nanoTime() - nextCommit >= 0 || sealing.size() >= MAX_SEALED_PENDING) {
                     commit();
                     nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
                 }
-            } catch (RuntimeException e) { // a bug must not silently stop recording
-                LOG.log(System.Logger.Level.ERROR, "storage writer for " + root.path + " hit an unexpected error", e);
+            } catch (RuntimeException | Error e) { // a bug, or e.g. out of file descriptors, must not end recording
+                metrics.writeErrors.increment();
+                try {
+                    LOG.log(System.Logger.Level.ERROR, "storage writer for " + root.path + " hit an unexpected error", e);
+                } catch (RuntimeException | Error logFailed) {
+                    // logging itself can fail the same way (it opens files too); the counter above still shows it
+                }
                 if (item instanceof Barrier b) {
                     b.done().completeExceptionally(e);
                 }
