@@ -22,12 +22,18 @@ class BatchDeleteTest {
     @TempDir
     Path dir;
 
+    /** A store holding camA and camB, 300 frames each, flushed. */
+    private Store twoCameras() throws IOException {
+        Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry());
+        StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
+        StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
+        s.flush();
+        return s;
+    }
+
     @Test
     void deletesExactlyTheChosenSegmentsAcrossCamerasAndKeepsUsageRight() throws IOException {
-        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
-            StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
-            StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
-            s.flush();
+        try (Store s = twoCameras()) {
             List<SegmentInfo> a = s.segments("camA", 0, Long.MAX_VALUE);
             List<SegmentInfo> b = s.segments("camB", 0, Long.MAX_VALUE);
             long before = s.volumes().get(0).segmentBytes();
@@ -90,10 +96,7 @@ class BatchDeleteTest {
     void recoveryFinishesABatchRecordedBeforeACrash() throws IOException {
         List<SegmentInfo> victims;
         long usage;
-        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
-            StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
-            StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
-            s.flush();
+        try (Store s = twoCameras()) {
             victims = new ArrayList<>(s.segments("camA", 0, Long.MAX_VALUE).subList(0, 3));
             victims.add(s.segments("camB", 0, Long.MAX_VALUE).get(1));
             usage = s.volumes().get(0).segmentBytes();
@@ -126,10 +129,7 @@ class BatchDeleteTest {
 
     @Test
     void aBatchThatFailsMidwayIsFinishedByTheNextDeletionNotOnlyAtRestart() throws IOException {
-        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
-            StoreTest.write(s.writer("camA"), "camA", 0, 300, StoreTest.T0);
-            StoreTest.write(s.writer("camB"), "camB", 0, 300, StoreTest.T0);
-            s.flush();
+        try (Store s = twoCameras()) {
             List<SegmentInfo> a = s.segments("camA", 0, Long.MAX_VALUE);
             List<SegmentInfo> b = s.segments("camB", 0, Long.MAX_VALUE);
             long before = s.volumes().get(0).segmentBytes();
