@@ -45,7 +45,7 @@ final class SegmentDeleter implements AutoCloseable {
     private final Timer markTimer;
     private final Timer unlinkTimer;
     private final Timer dropTimer;
-    /** Helpers that unlink alongside the calling thread (idle ones exit); null on a single core. */
+    /** Helpers that unlink alongside the calling thread (idle ones exit); null unless nvr.storage.unlink.helpers > 0. */
     private final java.util.concurrent.ThreadPoolExecutor unlinkers;
     private final int helpers;
     /** False once a scan found no batch record and none failed since: then no scan is needed (the meta family

@@ -44,6 +44,8 @@ public final class Store implements AutoCloseable {
     private final List<VerifyReport.Problem> recoveryProblems;
     private volatile Predicate<String> writeGate = c -> true;
     private volatile boolean closed;
+    /** Created on first deletion (a store that never deletes starts no unlink threads). */
+    private volatile SegmentDeleter deleter;
 
     private Store(StoreConfig config, StorageMetrics metrics, List<DataRoot> roots, SegmentIndex index,
                   AuditLog auditLog, SegmentFileIo io) throws IOException {
@@ -334,8 +336,6 @@ public final class Store implements AutoCloseable {
         }
         return d;
     }
-
-    private volatile SegmentDeleter deleter;
 
     /**
      * Deletes many whole segments crash-safely (see {@link SegmentDeleter}): one synced index batch marks them
