@@ -224,7 +224,12 @@ class DemoServerProcessTest {
         NvrProcess.Result r = nvr("serve");
         assertEquals(1, r.exit(), r.toString());
         assertEquals(1, r.errLines().size(), r.toString());
-        assertTrue(r.err().contains("is already used by a running nvr (pid " + server.pid() + ")"), r.toString());
+        Path root = dir.resolve("data").toAbsolutePath().normalize();
+        assertTrue(r.err().contains("data root " + root + " is already used by a running nvr (pid " + server.pid() + ")"
+                + "; stop it first"), r.toString());
+        // one lock per root, the store's: no second lock file of the CLI's own
+        assertTrue(Files.exists(root.resolve("lock")), "the store's lock file");
+        assertFalse(Files.exists(root.resolve("nvr.lock")), "a second lock file beside the store's");
     }
 
     @Test

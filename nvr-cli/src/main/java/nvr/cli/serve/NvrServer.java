@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import nvr.storage.retention.RetentionConfig;
 import nvr.storage.retention.RetentionManager;
 import nvr.storage.retention.RetentionPolicy;
@@ -96,7 +97,6 @@ public final class NvrServer implements AutoCloseable {
             cams.addAll(DemoCameras.cameraConfigs(cfg));
             cfg = cfg.withCameras(cams);
         }
-        toClose.push(DataRootLock.acquire(cfg.storage().roots()));
         PrometheusMeterRegistry meters = Metrics.create();
         NvrConfig.Storage st = cfg.storage();
         Store store;
@@ -104,7 +104,7 @@ public final class NvrServer implements AutoCloseable {
             store = Store.open(new StoreConfig(st.roots(), st.segmentMaxSeconds(), st.segmentMaxBytes(), st.fsyncMs(),
                     st.writerQueueBytes()), meters);
         } catch (IOException e) {
-            throw CliException.failed("cannot open storage in " + st.roots() + ": " + e.getMessage());
+            throw storeRefused(st.roots(), e);
         }
         toClose.push(() -> {
             store.flush();
@@ -185,6 +185,22 @@ public final class NvrServer implements AutoCloseable {
         LOG.info("ready: admin=" + cfg.admin().host() + ":" + cfg.admin().port() + " sip=" + cfg.sip().id() + "@udp+tcp:"
                 + sip.port() + " advertise=" + advertise + " roots=" + st.roots() + " static-cameras=" + cfg.cameras().size()
                 + " upstreams=" + cfg.upstream().size());
+    }
+
+    /**
+     * The store locks every data root for its life (one recorder per root); when that is what refused it,
+     * the line names the root and the pid holding it, as operators grep for, instead of the store's wording.
+     */
+    private static CliException storeRefused(List<Path> roots, IOException e) {
+        for (Path root : roots) {
+            OptionalLong pid = RootLockHolder.otherHolder(root);
+            if (pid.isPresent()) {
+                return CliException.failed("data root " + root.toAbsolutePath().normalize()
+                        + " is already used by a running nvr (pid " + pid.getAsLong()
+                        + "); stop it first, or give this one other storage.roots");
+            }
+        }
+        return CliException.failed("cannot open storage in " + roots + ": " + e.getMessage());
     }
 
     static SipConfig sipConfig(NvrConfig c, String advertise) {
