@@ -26,45 +26,56 @@ import nvr.cli.config.ConfigLoader;
 import nvr.cli.config.NvrConfig;
 import nvr.playback.FfProbe;
 import nvr.playback.RtpReceiver;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A police platform gets footage from a served NVR over real SIP/UDP: {@code nvr serve --demo} records
  * the demo cameras and registers (digest auth) to the platform configured under {@code upstream:}, played
  * here by {@link UpperPlatform} with its own SIP text. The platform asks RecordInfo for the last minute,
- * then INVITEs s=Playback for a 10 s sub-range of the H.264 demo camera, receives PS/RTP on its own UDP
- * socket until MediaStatus 121 and the NVR's BYE, and ffmpeg decodes what arrived with zero errors and the
- * range's frame count. The access is in the audit log under the platform's id. Anyone else, or the
- * platform's id from another host, is refused 403 with nothing streamed or audited.
+ * then INVITEs s=Playback for sub-ranges: of the H.264 demo camera over UDP (10 s) and over TCP with
+ * a=setup:passive (the platform listens, the NVR connects, RFC 4571 framing), and of the H.265 demo camera
+ * over UDP. Each time it receives PS/RTP until MediaStatus 121 and the NVR's BYE, and ffmpeg decodes what
+ * arrived with zero errors, the right codec and the range's frame count. The access is in the audit log under
+ * the platform's id. Anyone else, or the platform's id from another host, is refused 403 with nothing
+ * streamed or audited. One server and one recording serve every case (started once, ~15 s of footage).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlatformPlaybackProcessTest {
     static final String GATE = DemoServerProcessTest.GATE;
+    static final String LOBBY = DemoServerProcessTest.LOBBY;
     static final ZoneId ZONE = ZoneId.systemDefault(); // the server runs on this machine: same local time
     static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     static final Charset GB2312 = Charset.forName("GB2312");
 
     @TempDir
-    Path dir;
+    static Path dir;
+    static UpperPlatform platform;
+    static DemoServer nvr;
+    static String nvrId;
+    /** Each camera's first recorded span: [startMs, endMs, frames]. */
+    static long[] gate;
+    static long[] lobby;
 
-    @Test
-    void platformQueriesRecordInfoAndPlaysBackARangeOverSip() throws Exception {
+    @BeforeAll
+    static void serveAndRecord() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/ffmpeg")) && Files.isExecutable(Path.of("/usr/bin/ffprobe")),
                 "ffmpeg/ffprobe not installed: skipping the platform playback process test");
-        try (UpperPlatform platform = new UpperPlatform()) {
-            String yaml = "upstream:\n  - {id: \"" + UpperPlatform.ID + "\", domain: \"" + UpperPlatform.DOMAIN
-                    + "\", host: \"127.0.0.1\", port: " + platform.port() + ", password: \"" + UpperPlatform.PASSWORD
-                    + "\", keepalive-seconds: 5}\n";
-            try (DemoServer server = DemoServer.start(dir, yaml)) {
-                NvrConfig.Sip sip = ConfigLoader.load(server.cfg).sip();
-                platform.nvr(sip.port());
-                run(server, platform, sip.id());
-            }
-        }
-    }
+        platform = new UpperPlatform();
+        String yaml = "upstream:\n  - {id: \"" + UpperPlatform.ID + "\", domain: \"" + UpperPlatform.DOMAIN
+                + "\", host: \"127.0.0.1\", port: " + platform.port() + ", password: \"" + UpperPlatform.PASSWORD
+                + "\", keepalive-seconds: 5}\n";
+        nvr = DemoServer.start(dir, yaml);
+        NvrConfig.Sip sip = ConfigLoader.load(nvr.cfg).sip();
+        platform.nvr(sip.port());
+        nvrId = sip.id();
 
-    private void run(DemoServer nvr, UpperPlatform platform, String nvrId) throws Exception {
         // the NVR registered to us with a correct digest answer
         long regDeadline = System.currentTimeMillis() + 15_000;
         while (platform.registrations == 0 && platform.registerProblem == null && System.currentTimeMillis() < regDeadline) {
@@ -74,30 +85,72 @@ class PlatformPlaybackProcessTest {
         assertTrue(platform.registrations > 0, "the NVR never registered to its upper platform:\n" + nvr.logText());
         assertEquals(nvrId, platform.registeredAs, "the NVR authenticates as its own sip.id");
 
-        // 14 s of footage of the H.264 camera, so a 10 s range that starts 2 s in is all recorded
+        // 14 s of footage of both cameras (they start together), so every range below is all recorded
+        gate = recorded(GATE, 14_000);
+        lobby = recorded(LOBBY, 14_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try (UpperPlatform p = platform; DemoServer n = nvr) {
+            // SIGTERM and a trace-free shutdown (DemoServer.close), then the platform's socket
+        }
+    }
+
+    private static long[] recorded(String camera, long atLeastMs) throws Exception {
         Object rec = nvr.until(o -> {
             List<Map<String, Object>> spans = DemoServer.rows(DemoServer.obj(o).get("spans"));
             return !spans.isEmpty() && ((Number) spans.get(0).get("endMs")).longValue()
-                    - ((Number) spans.get(0).get("startMs")).longValue() >= 14_000;
-        }, 40, "recordings", "list", "--camera", GATE, "--from", "now-10m", "--to", "now", "--json");
+                    - ((Number) spans.get(0).get("startMs")).longValue() >= atLeastMs;
+        }, 40, "recordings", "list", "--camera", camera, "--from", "now-10m", "--to", "now", "--json");
         Map<String, Object> span = DemoServer.rows(DemoServer.obj(rec).get("spans")).get(0);
-        long spanStart = ((Number) span.get("startMs")).longValue();
-        long spanEnd = ((Number) span.get("endMs")).longValue();
-        double fps = ((Number) span.get("frames")).doubleValue() * 1000.0 / (spanEnd - spanStart);
+        return new long[] {((Number) span.get("startMs")).longValue(), ((Number) span.get("endMs")).longValue(),
+            ((Number) span.get("frames")).longValue()};
+    }
 
-        recordInfo(platform, nvrId, spanStart);
+    private static double fps(long[] span) {
+        return span[2] * 1000.0 / (span[1] - span[0]);
+    }
 
-        long t1 = spanStart / 1000 + 2;
-        long t2 = t1 + 10;
-        playback(nvr, platform, nvrId, t1, t2, fps);
-        strangersGetNoFootage(nvr, platform, t1, t2);
+    @Test
+    @Order(1)
+    void recordInfoListsTheRecordingInLocalTime() throws Exception {
+        recordInfo(gate[0]);
+    }
+
+    @Test
+    @Order(2)
+    void playbackOverUdpOfH264() throws Exception {
+        long t1 = gate[0] / 1000 + 2;
+        playback(GATE, false, t1, t1 + 10, fps(gate), "h264", "0001");
+    }
+
+    @Test
+    @Order(3)
+    void playbackOverTcpToAPassivePlatformOfH264() throws Exception {
+        long t1 = gate[0] / 1000 + 5; // another range than the UDP case, so its audit line is told apart
+        playback(GATE, true, t1, t1 + 4, fps(gate), "h264", "0002");
+    }
+
+    @Test
+    @Order(4)
+    void playbackOverUdpOfH265() throws Exception {
+        long t1 = lobby[0] / 1000 + 2;
+        playback(LOBBY, false, t1, t1 + 4, fps(lobby), "hevc", "0003");
+    }
+
+    @Test
+    @Order(5)
+    void strangersGetNoFootage() throws Exception {
+        long t1 = gate[0] / 1000 + 2;
+        strangersGetNoFootage(t1, t1 + 10);
     }
 
     /**
      * (3) Footage only goes to the configured platform's host: an unknown id, and the platform's id forged
      * from another address (127.0.0.2), are refused 403 and nothing of theirs is audited or streamed.
      */
-    private void strangersGetNoFootage(DemoServer nvr, UpperPlatform platform, long t1, long t2) throws Exception {
+    private void strangersGetNoFootage(long t1, long t2) throws Exception {
         int sipPort = ConfigLoader.load(nvr.cfg).sip().port();
         try (RtpReceiver rtp = RtpReceiver.udp()) {
             String stranger = "34020000002000000077";
@@ -145,7 +198,7 @@ class PlatformPlaybackProcessTest {
     }
 
     /** (1) MESSAGE RecordInfo Query for the last minute; every answer page acknowledged; items in local time. */
-    private void recordInfo(UpperPlatform platform, String nvrId, long spanStartMs) throws Exception {
+    private void recordInfo(long spanStartMs) throws Exception {
         long now = System.currentTimeMillis();
         String from = LOCAL.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(now - 60_000), ZONE));
         String to = LOCAL.format(LocalDateTime.ofInstant(Instant.ofEpochMilli(now + 5_000), ZONE));
@@ -189,27 +242,38 @@ class PlatformPlaybackProcessTest {
         }
     }
 
-    /** (2) INVITE s=Playback over UDP; ACK; PS/RTP until MediaStatus 121 and BYE; ffmpeg checks what arrived. */
-    private void playback(DemoServer nvr, UpperPlatform platform, String nvrId, long t1, long t2, double fps) throws Exception {
+    /**
+     * (2) INVITE s=Playback of camera for [t1, t2) over UDP, or TCP with our offer a=setup:passive (we listen,
+     * the NVR connects from a port of media.port-range); ACK; PS/RTP until MediaStatus 121 and BYE; ffmpeg
+     * checks what arrived; the access is audited with the platform as who.
+     */
+    private void playback(String camera, boolean tcp, long t1, long t2, double fps, String codec, String seq) throws Exception {
         int me = platform.port();
-        String callId = "pb-1@127.0.0.1";
-        String ssrc = "1" + UpperPlatform.DOMAIN.substring(3, 8) + "0001"; // history, domain digits, sequence
-        try (RtpReceiver rtp = RtpReceiver.udp()) {
-            String sdp = "v=0\r\no=" + UpperPlatform.ID + " 0 0 IN IP4 127.0.0.1\r\ns=Playback\r\nu=" + GATE + ":0\r\n"
-                    + "c=IN IP4 127.0.0.1\r\nt=" + t1 + " " + t2 + "\r\nm=video " + rtp.port() + " RTP/AVP 96\r\n"
-                    + "a=recvonly\r\na=rtpmap:96 PS/90000\r\ny=" + ssrc + "\r\n";
-            platform.sendRequest("INVITE sip:" + GATE + "@" + UpperPlatform.DOMAIN + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-1\r\n"
-                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb1\r\n"
-                    + "To: <sip:" + GATE + "@" + UpperPlatform.DOMAIN + ">\r\n"
+        String callId = "pb-" + seq + "@127.0.0.1";
+        String ssrc = "1" + UpperPlatform.DOMAIN.substring(3, 8) + seq; // history, domain digits, sequence
+        String what = camera + " over " + (tcp ? "TCP" : "UDP");
+        try (RtpReceiver rtp = tcp ? RtpReceiver.tcpListen(true) : RtpReceiver.udp()) {
+            String sdp = "v=0\r\no=" + UpperPlatform.ID + " 0 0 IN IP4 127.0.0.1\r\ns=Playback\r\nu=" + camera + ":0\r\n"
+                    + "c=IN IP4 127.0.0.1\r\nt=" + t1 + " " + t2 + "\r\nm=video " + rtp.port()
+                    + (tcp ? " TCP/RTP/AVP 96\r\n" : " RTP/AVP 96\r\n")
+                    + "a=recvonly\r\na=rtpmap:96 PS/90000\r\n"
+                    + (tcp ? "a=setup:passive\r\na=connection:new\r\n" : "") + "y=" + ssrc + "\r\n";
+            platform.sendRequest("INVITE sip:" + camera + "@" + UpperPlatform.DOMAIN + " SIP/2.0\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-" + seq + "\r\n"
+                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb" + seq + "\r\n"
+                    + "To: <sip:" + camera + "@" + UpperPlatform.DOMAIN + ">\r\n"
                     + "Call-ID: " + callId + "\r\nCSeq: 1 INVITE\r\n"
                     + "Contact: <sip:" + UpperPlatform.ID + "@127.0.0.1:" + me + ">\r\nMax-Forwards: 70\r\n"
-                    + "Subject: " + GATE + ":" + ssrc + "," + UpperPlatform.ID + ":0\r\n",
+                    + "Subject: " + camera + ":" + ssrc + "," + UpperPlatform.ID + ":0\r\n",
                     "APPLICATION/SDP", sdp.getBytes(StandardCharsets.US_ASCII));
             UpperPlatform.Msg ok = platform.next(m -> m.isResponse() && callId.equals(m.callId()) && m.status() >= 200, 10_000);
-            assertNotNull(ok, "no final answer to INVITE Playback:\n" + nvr.logText());
+            assertNotNull(ok, "no final answer to INVITE Playback of " + what + ":\n" + nvr.logText());
             assertEquals(200, ok.status(), ok.raw());
             assertTrue(ok.body().contains("s=Playback") && ok.body().contains("y=" + ssrc), ok.body());
+            if (tcp) {
+                assertTrue(ok.body().contains("TCP/RTP/AVP") && ok.body().contains("a=setup:active"),
+                        "the NVR answers a passive TCP offer as the active side:\n" + ok.body());
+            }
             Matcher mediaPort = Pattern.compile("m=video (\\d+) ").matcher(ok.body());
             assertTrue(mediaPort.find(), ok.body());
             NvrConfig.Media media = ConfigLoader.load(nvr.cfg).media();
@@ -220,14 +284,14 @@ class PlatformPlaybackProcessTest {
             Matcher contact = Pattern.compile("sip:([^@>;]+)@([^:>;]+):(\\d+)").matcher(ok.h("contact"));
             assertTrue(contact.find(), ok.raw());
             platform.send("ACK sip:" + contact.group(1) + "@" + contact.group(2) + ":" + contact.group(3) + " SIP/2.0\r\n"
-                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-1-ack\r\n"
-                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb1\r\n"
+                    + "Via: SIP/2.0/UDP 127.0.0.1:" + me + ";rport;branch=z9hG4bK-pb-" + seq + "-ack\r\n"
+                    + "From: <sip:" + UpperPlatform.ID + "@" + UpperPlatform.DOMAIN + ">;tag=pb" + seq + "\r\n"
                     + "To: " + toWithTag + "\r\nCall-ID: " + callId + "\r\nCSeq: 1 ACK\r\nMax-Forwards: 70\r\n"
                     + "Content-Length: 0\r\n\r\n");
 
-            // a 10 s range at 1x: MediaStatus 121 at its end, then the NVR's BYE
-            UpperPlatform.Msg status = platform.next(m -> m.isRequest("MESSAGE") && callId.equals(m.callId()), 25_000);
-            assertNotNull(status, "no MediaStatus at the end of the range; " + rtp.count() + " RTP packets:\n" + nvr.logText());
+            // the range at 1x: MediaStatus 121 at its end, then the NVR's BYE
+            UpperPlatform.Msg status = platform.next(m -> m.isRequest("MESSAGE") && callId.equals(m.callId()), (t2 - t1) * 1000 + 15_000);
+            assertNotNull(status, "no MediaStatus at the end of the range of " + what + "; " + rtp.count() + " RTP packets:\n" + nvr.logText());
             platform.answer(status, 200, "OK", null);
             assertEquals("MediaStatus", tag(status.body(), "CmdType"), status.body());
             assertEquals("121", tag(status.body(), "NotifyType"), status.body());
@@ -237,15 +301,15 @@ class PlatformPlaybackProcessTest {
             rtp.awaitQuiet(300, 3_000);
 
             List<RtpReceiver.Packet> packets = rtp.packets();
-            assertTrue(packets.size() > 50, "only " + packets.size() + " RTP packets");
+            assertTrue(packets.size() > 20, "only " + packets.size() + " RTP packets of " + what);
             assertTrue(packets.stream().allMatch(p -> p.ssrc() == Long.parseLong(ssrc) && p.payloadType() == 96),
                     "RTP must carry our y= SSRC and payload type 96");
             assertEquals(0, rtp.lost(), "RTP packets lost on loopback");
-            Path ps = rtp.writePs(dir, "recv.ps");
-            assertEquals("", FfProbe.decodeErrors(ps, "mpeg"), "ffmpeg errors decoding the received PS");
+            Path ps = rtp.writePs(dir, "recv-" + seq + ".ps");
+            assertEquals("", FfProbe.decodeErrors(ps, "mpeg"), "ffmpeg errors decoding the received PS of " + what);
             FfProbe.Stream s = FfProbe.stream(ps, "mpeg");
-            assertEquals("h264", s.codec());
-            assertEquals(320, s.width());
+            assertEquals(codec, s.codec(), what);
+            assertEquals(320, s.width(), what);
             List<FfProbe.Frame> frames = FfProbe.frames(ps, "mpeg");
             assertTrue(frames.get(0).key(), "playback starts at a keyframe");
             int gop = 0;
@@ -255,14 +319,14 @@ class PlatformPlaybackProcessTest {
             // the range's frames at the recorded rate, plus at most one GOP before T1 (start at the keyframe at or before it)
             long expected = Math.round(fps * (t2 - t1));
             assertTrue(s.frames() >= expected - 2 && s.frames() <= expected + Math.max(gop, 1) + 2,
-                    "decoded " + s.frames() + " frames; range holds ~" + expected + " at " + fps + " fps, GOP " + gop);
+                    what + ": decoded " + s.frames() + " frames; range holds ~" + expected + " at " + fps + " fps, GOP " + gop);
         }
 
         // the access is on record with the platform as who, camera and range
         String rangeFrom = "\"fromMs\":" + t1 * 1000;
         List<String> audit = nvr.auditLines();
         assertTrue(audit.stream().anyMatch(l -> l.contains("\"action\":\"playback\"") && l.contains("\"who\":\"" + UpperPlatform.ID + "\"")
-                && l.contains(GATE) && l.contains(rangeFrom)), "playback not audited:\n" + String.join("\n", audit));
+                && l.contains(camera) && l.contains(rangeFrom)), "playback of " + what + " not audited:\n" + String.join("\n", audit));
     }
 
     private static String tag(String xml, String name) {

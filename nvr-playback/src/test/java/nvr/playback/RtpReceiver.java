@@ -46,7 +46,7 @@ public final class RtpReceiver implements AutoCloseable {
     }
 
     /** Listens for the NVR to connect (NVR is TCP active; our offer says setup:passive). */
-    static RtpReceiver tcpListen(boolean read) throws IOException {
+    public static RtpReceiver tcpListen(boolean read) throws IOException {
         ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         return new RtpReceiver(null, ss, read);
     }
