@@ -59,6 +59,25 @@ final class BenchFootage {
         }
     }
 
+    /**
+     * Records {@code copies} back-to-back repeats of {@code clip} for {@code camera} from {@code t0} (25 fps)
+     * and waits until the index shows them; returns the footage's length in ms.
+     */
+    static long record(Store store, String camera, long t0, Clip clip, int copies) throws IOException, InterruptedException {
+        int n = clip.aus().size();
+        for (int k = 0; k < copies; k++) {
+            for (int i = 0; i < n; i++) {
+                append(store, camera, t0 + ((long) k * n + i) * 40L, clip.key().get(i), clip.aus().get(i));
+            }
+            if (k % 8 == 7) {
+                store.flush(); // keep the writer's queue (256 MiB) from filling: a refused frame drops its whole GOP
+            }
+        }
+        long lastMs = t0 + ((long) copies * n - 1) * 40L;
+        awaitDurable(store, camera, t0, lastMs);
+        return (long) copies * n * 40L;
+    }
+
     /** Waits until the index shows a frame at or after lastMs. */
     static void awaitDurable(Store store, String camera, long firstMs, long lastMs) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);

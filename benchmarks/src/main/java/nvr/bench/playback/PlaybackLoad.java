@@ -4,16 +4,13 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -26,7 +23,6 @@ import nvr.gb28181.sip.SipResponse;
 import nvr.playback.PlaybackConfig;
 import nvr.playback.PlaybackService;
 import nvr.playback.sip.PlaybackSipHandler;
-import nvr.storage.SegmentInfo;
 import nvr.storage.Store;
 import nvr.storage.StoreConfig;
 
@@ -34,9 +30,11 @@ import nvr.storage.StoreConfig;
  * Playback load generator. {@code sessions}: N concurrent s=Playback sessions at 1x of 4 Mbit/s
  * 1280x720 footage over UDP to one receiver thread, for a fixed time; reports delivered rate, frames,
  * late frames (sent > 40 ms after due, counted by the service), lost packets and process CPU.
- * {@code download}: s=Download over TCP without a speed cap versus a raw sequential read of the same
- * segment files, in the same run. Usage:
- * {@code java -cp benchmarks.jar nvr.bench.playback.PlaybackLoad [--sessions 64,96] [--seconds 20] [--download-repeats 3]}
+ * {@code download}: s=Download over TCP without a speed cap of >= {@code --download-mib} of one camera's
+ * footage versus raw file read, raw loopback TCP and read+send of the same bytes in the same run
+ * ({@link DownloadThroughput}; {@code --cold} adds the same after dropping the page cache). Usage:
+ * {@code java -cp benchmarks.jar nvr.bench.playback.PlaybackLoad [--sessions 64,96 | --no-sessions] [--seconds 20]
+ * [--download-repeats 3] [--download-mib 1024] [--cold]}
  */
 public final class PlaybackLoad {
     static final int CAMERAS = 4;
@@ -46,18 +44,20 @@ public final class PlaybackLoad {
         List<Integer> counts = List.of(64);
         int seconds = 20;
         int downloadRepeats = 3;
+        long downloadMiB = 1024;
         boolean cold = false;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--sessions" -> counts = Arrays.stream(args[i + 1].split(",")).map(Integer::parseInt).toList();
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--download-repeats" -> downloadRepeats = Integer.parseInt(args[i + 1]);
+                case "--download-mib" -> downloadMiB = Long.parseLong(args[i + 1]);
                 case "--no-sessions" -> {
                     counts = List.of();
                     i--;
                 }
                 case "--cold" -> {
-                    cold = true; // drop the page cache before the raw read, the cursor and the download (needs root)
+                    cold = true; // each round also measures read, file server and download after dropping the page cache (root)
                     i--;
                 }
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -65,7 +65,7 @@ public final class PlaybackLoad {
         }
         Path dir = Files.createTempDirectory("nvr-bench-playload");
         try {
-            run(dir, counts, seconds, downloadRepeats, cold);
+            run(dir, counts, seconds, downloadRepeats, downloadMiB, cold);
         } finally {
             try (Stream<Path> s = Files.walk(dir)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -74,30 +74,43 @@ public final class PlaybackLoad {
         System.exit(0);
     }
 
-    static void run(Path dir, List<Integer> counts, int seconds, int downloadRepeats, boolean cold) throws Exception {
+    static void run(Path dir, List<Integer> counts, int seconds, int downloadRepeats, long downloadMiB, boolean cold)
+            throws Exception {
         BenchFootage.Clip clip = BenchFootage.make(dir, "1280x720", CLIP_SECONDS, "4M");
         System.out.printf("clip: %d frames, %.2f Mbit/s%n", clip.aus().size(), clip.bytes() * 8.0 / CLIP_SECONDS / 1e6);
         Store store = Store.open(StoreConfig.defaults(dir.resolve("data")), null);
         long t0 = (System.currentTimeMillis() - 3_600_000L) / 1000 * 1000;
         int copies = 3; // each camera: 60 s of footage
-        for (int c = 0; c < CAMERAS; c++) {
-            String cam = camera(c);
-            for (int k = 0; k < copies; k++) {
-                for (int i = 0; i < clip.aus().size(); i++) {
-                    BenchFootage.append(store, cam, t0 + (k * clip.aus().size() + i) * 40L, clip.key().get(i), clip.aus().get(i));
-                }
-            }
-            BenchFootage.awaitDurable(store, cam, t0, t0 + (copies * clip.aus().size() - 1) * 40L);
-        }
         long footageMs = copies * clip.aus().size() * 40L;
-        System.out.printf("recorded %d cameras x %d s%n", CAMERAS, footageMs / 1000);
+        if (!counts.isEmpty()) {
+            for (int c = 0; c < CAMERAS; c++) {
+                BenchFootage.record(store, camera(c), t0, clip, copies);
+            }
+            System.out.printf("recorded %d cameras x %d s%n", CAMERAS, footageMs / 1000);
+        }
+        // the download camera: the clip repeated to >= downloadMiB of footage (~36 min per GiB at 4 Mbit/s)
+        String dlCam = camera(CAMERAS);
+        int dlCopies = (int) Math.max(1, ((downloadMiB << 20) + clip.bytes() - 1) / clip.bytes());
+        long dlT0 = (System.currentTimeMillis() - 86_400_000L) / 1000 * 1000;
+        long dlMs = 0;
+        if (downloadRepeats > 0) {
+            long b0 = System.nanoTime();
+            dlMs = BenchFootage.record(store, dlCam, dlT0, clip, dlCopies);
+            System.out.printf("recorded download camera: %d s of footage in %.1f s%n", dlMs / 1000, (System.nanoTime() - b0) / 1e9);
+        }
         PlaybackService service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), null);
         PlaybackSipHandler handler = new PlaybackSipHandler(service, "34020000002000000001");
         for (int n : counts) {
             sessions(service, handler, n, seconds, t0, footageMs);
         }
-        for (int r = 0; r < downloadRepeats; r++) {
-            download(store, service, handler, t0, footageMs, cold);
+        if (downloadRepeats > 0) {
+            DownloadThroughput dl = new DownloadThroughput(store, service, handler, dlCam, dlT0, dlT0 + dlMs);
+            System.out.printf("download range: %d s, %d segment bytes (%.2f GiB); load average %.2f%n", dlMs / 1000,
+                dl.fileBytes(), dl.fileBytes() / (double) (1L << 30), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            dl.warmUp(0.25);
+            for (int r = 1; r <= downloadRepeats; r++) {
+                dl.round(r, cold);
+            }
         }
         service.close();
         store.close();
@@ -284,107 +297,6 @@ public final class PlaybackLoad {
     static void dropCaches() throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
         Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
-    }
-
-    static void download(Store store, PlaybackService service, PlaybackSipHandler handler, long t0, long footageMs,
-                         boolean cold) throws Exception {
-        double disk0 = service.metrics().waits("disk");
-        double rx0 = service.metrics().waits("receiver");
-        String cam = camera(0);
-        List<SegmentInfo> segs = store.segments(cam, t0, t0 + footageMs);
-        long fileBytes = 0;
-        if (cold) {
-            dropCaches();
-        }
-        long r0 = System.nanoTime();
-        ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
-        for (SegmentInfo s : segs) {
-            try (FileChannel ch = FileChannel.open(s.file(), StandardOpenOption.READ)) {
-                while (true) {
-                    buf.clear();
-                    int n = ch.read(buf);
-                    if (n < 0) {
-                        break;
-                    }
-                    fileBytes += n;
-                }
-            }
-        }
-        double rawS = (System.nanoTime() - r0) / 1e9;
-        if (cold) {
-            dropCaches();
-        }
-        long c0 = System.nanoTime();
-        long cursorBytes = 0;
-        try (var cur = store.openCursor(cam, t0, t0 + footageMs)) {
-            for (var f = cur.nextSlice(); f != null; f = cur.nextSlice()) { // what playback reads
-                cursorBytes += f.payload().remaining();
-            }
-        }
-        double cursorS = (System.nanoTime() - c0) / 1e9;
-        System.out.printf("store cursor alone (nextSlice): %d frame bytes in %.3f s = %.0f MB/s%n", cursorBytes, cursorS, cursorBytes / cursorS / 1e6);
-
-        try (java.nio.channels.ServerSocketChannel ssc = java.nio.channels.ServerSocketChannel.open()) {
-            ssc.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            ssc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
-            ServerSocket ss = ssc.socket(); // for its port
-            String call = "dl-" + System.nanoTime();
-            long fromS = t0 / 1000;
-            SipRequest inv = BenchFootage.invite(call, cam, BenchFootage.sdp("Download", cam, fromS, fromS + footageMs / 1000 + 1,
-                "TCP/RTP/AVP", ss.getLocalPort(), 7, "a=setup:passive\r\na=connection:new\r\n"));
-            BenchDialog d = new BenchDialog(call, cam);
-            if (cold) {
-                dropCaches();
-            }
-            java.util.Map<String, Long> cpu0 = threadCpu(); // the download's own CPU, not the baselines'
-            long d0 = System.nanoTime();
-            SipResponse r = handler.onInvite(inv, BenchFootage.offer(inv), d);
-            if (r.status() != 200) {
-                throw new IllegalStateException("refused: " + r);
-            }
-            handler.onAck(d);
-            long received = 0;
-            long packets = 0;
-            try (java.nio.channels.SocketChannel s = ssc.accept()) {
-                // a lean receiver: RFC 4571 frames parsed in place in one direct buffer, nothing copied out
-                ByteBuffer in = ByteBuffer.allocateDirect(4 << 20);
-                while (s.read(in) >= 0) {
-                    in.flip();
-                    while (in.remaining() >= 2) {
-                        int len = in.getShort(in.position()) & 0xFFFF;
-                        if (in.remaining() < 2 + len) {
-                            break;
-                        }
-                        if (len < 12 || (in.get(in.position() + 2) & 0xC0) != 0x80) {
-                            throw new IOException("not an RTP packet at packet " + packets);
-                        }
-                        in.position(in.position() + 2 + len);
-                        received += len;
-                        packets++;
-                    }
-                    in.compact();
-                }
-            }
-            double dlS = (System.nanoTime() - d0) / 1e9;
-            if (!d.ended.await(5, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("download did not end with BYE");
-            }
-            System.out.printf("download (%s page cache): %d segment bytes; raw read %.3f s = %.0f MB/s; download %.3f s = %.0f MB/s of footage "
-                    + "(%.0f MB/s RTP received in %d packets, %.1fx real time); ratio download/raw = %.2f%n",
-                cold ? "cold" : "warm", fileBytes, rawS, fileBytes / rawS / 1e6, dlS, fileBytes / dlS / 1e6, received / dlS / 1e6,
-                packets, footageMs / 1000.0 / dlS, rawS / dlS);
-            System.out.printf("  sender waited %.0f times for the disk read-ahead, %.0f times for the receiver%n",
-                service.metrics().waits("disk") - disk0, service.metrics().waits("receiver") - rx0);
-            java.util.Map<String, Long> cpu1 = threadCpu();
-            StringBuilder b = new StringBuilder("  thread CPU during the download (ms):");
-            cpu1.forEach((name, ns) -> {
-                long used = ns - cpu0.getOrDefault(name, 0L);
-                if (used > 5_000_000) {
-                    b.append(' ').append(name).append('=').append(used / 1_000_000);
-                }
-            });
-            System.out.println(b);
-        }
     }
 
     /** CPU time per live thread, to see which stage of the pipeline works and which waits. */
