@@ -61,37 +61,56 @@ public final class PsMuxer {
         int start = data.readerIndex();
         int length = data.readableBytes();
         out.ensureWritable(maxMuxedSize(length));
-        writePackHeader(out, pts);
-        if (isVideo && keyframe) {
-            writeSystemHeader(out);
-            writePsm(out);
-        }
+        writeFrameHead(codec, pts, keyframe, length, out);
         int streamId = isVideo ? VIDEO_ID : AUDIO_ID;
         int pos = 0;
         do {
             int n = Math.min(MAX_PES_PAYLOAD, length - pos);
-            boolean first = pos == 0;
-            out.writeInt(0x000001 << 8 | streamId);
-            out.writeShort(3 + (first ? 5 : 0) + n);
-            out.writeByte(first ? 0x84 : 0x80); // '10', data_alignment_indicator on the frame's first PES
-            out.writeByte(first ? 0x80 : 0x00); // PTS only
-            out.writeByte(first ? 5 : 0);
-            if (first) {
-                writeTimestamp(out, 0x2, pts);
+            if (pos > 0) {
+                writePesHeader(out, streamId, n, false, 0);
             }
             out.writeBytes(data, start + pos, n);
             pos += n;
         } while (pos < length);
     }
 
+    /**
+     * Bytes {@link #writeFrameHead} writes: pack header, system header and PSM before a video keyframe, and
+     * the first PES header (with its PTS). The PTS sits at {@code frameHeadBytes(..) - 5}, the SCR at 4.
+     */
+    int frameHeadBytes(boolean isVideo, boolean keyframe) {
+        int streams = audio == null ? 1 : 2;
+        return 14 + (isVideo && keyframe ? (12 + 3 * streams) + (16 + 4 * streams) : 0) + 14;
+    }
+
+    /** Writes what precedes a frame's first payload byte: pack header [+ system header + PSM] + first PES header. */
+    void writeFrameHead(Codec codec, long pts, boolean keyframe, int length, ByteBuf out) {
+        boolean isVideo = codec.isVideo();
+        writePackHeader(out, pts);
+        if (isVideo && keyframe) {
+            writeSystemHeader(out);
+            writePsm(out);
+        }
+        writePesHeader(out, isVideo ? VIDEO_ID : AUDIO_ID, Math.min(MAX_PES_PAYLOAD, length), true, pts);
+    }
+
+    /** A PES header for {@code n} payload bytes; the frame's first carries the PTS and data_alignment_indicator. */
+    static void writePesHeader(ByteBuf out, int streamId, int n, boolean first, long pts) {
+        out.writeInt(0x000001 << 8 | streamId);
+        out.writeShort(3 + (first ? 5 : 0) + n);
+        out.writeByte(first ? 0x84 : 0x80); // '10', data_alignment_indicator on the frame's first PES
+        out.writeByte(first ? 0x80 : 0x00); // PTS only
+        out.writeByte(first ? 5 : 0);
+        if (first) {
+            writeTimestamp(out, 0x2, pts);
+        }
+    }
+
     private static void writePackHeader(ByteBuf out, long pts) {
-        long scr = Math.max(0, pts - 3600) & 0x1FFFFFFFFL; // SCR a little before the PTS, as decoders expect
+        out.ensureWritable(14);
         out.writeInt(0x000001BA);
-        out.writeByte((int) (0x44 | (scr >> 27) & 0x38 | (scr >> 28) & 0x03));
-        out.writeByte((int) (scr >> 20));
-        out.writeByte((int) (((scr >> 12) & 0xF8) | 0x04 | (scr >> 13) & 0x03));
-        out.writeByte((int) (scr >> 5));
-        out.writeByte((int) (((scr << 3) & 0xF8) | 0x04)); // SCR ext high bits 0
+        setScr(out, out.writerIndex(), pts);
+        out.writerIndex(out.writerIndex() + 5);
         out.writeByte(0x01);                                 // SCR ext low bits 0, marker
         out.writeByte(MUX_RATE >> 14);
         out.writeByte(MUX_RATE >> 6);
@@ -139,8 +158,27 @@ public final class PsMuxer {
 
     /** Writes a 33-bit PTS/DTS with its 4-bit prefix and marker bits (ISO/IEC 13818-1 2.4.3.7). */
     static void writeTimestamp(ByteBuf out, int prefix, long ts) {
-        out.writeByte((int) (prefix << 4 | (ts >> 29) & 0x0E | 0x01));
-        out.writeShort((int) ((ts >> 14) & 0xFFFE | 0x01));
-        out.writeShort((int) ((ts << 1) & 0xFFFE | 0x01));
+        setTimestamp(out, out.writerIndex(), prefix, ts);
+        out.writerIndex(out.writerIndex() + 5);
+    }
+
+    /** The 5 bytes of a 33-bit PTS/DTS at {@code at}, as {@link #writeTimestamp} writes them. */
+    static void setTimestamp(ByteBuf out, int at, int prefix, long ts) {
+        out.setByte(at, (int) (prefix << 4 | (ts >> 29) & 0x0E | 0x01));
+        out.setShort(at + 1, (int) ((ts >> 14) & 0xFFFE | 0x01));
+        out.setShort(at + 3, (int) ((ts << 1) & 0xFFFE | 0x01));
+    }
+
+    /**
+     * The 5 bytes of a pack header's SCR (its bytes 4-8) for a frame with PTS {@code pts}: '01', SCR a
+     * little before the PTS as decoders expect, SCR extension 0, markers.
+     */
+    static void setScr(ByteBuf out, int at, long pts) {
+        long scr = Math.max(0, (pts & 0x1FFFFFFFFL) - 3600) & 0x1FFFFFFFFL;
+        out.setByte(at, (int) (0x44 | (scr >> 27) & 0x38 | (scr >> 28) & 0x03));
+        out.setByte(at + 1, (int) (scr >> 20));
+        out.setByte(at + 2, (int) (((scr >> 12) & 0xF8) | 0x04 | (scr >> 13) & 0x03));
+        out.setByte(at + 3, (int) (scr >> 5));
+        out.setByte(at + 4, (int) (((scr << 3) & 0xF8) | 0x04)); // SCR ext high bits 0
     }
 }

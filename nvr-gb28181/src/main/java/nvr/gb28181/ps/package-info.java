@@ -8,6 +8,7 @@
  * frames by NAL units, with RTP timestamp and marker as hints. It is incremental (any split across RTP
  * packets), copies each payload byte once into the frame it builds, and is bounded (8 MiB per frame,
  * 4 KiB of held header). {@link nvr.gb28181.ps.PsMuxer} writes the conservative form every GB/T 28181
- * platform and ffmpeg read, for playback and simulated cameras.
+ * platform and ffmpeg read, for playback and simulated cameras; {@link nvr.gb28181.ps.PsRtpPacketizer}
+ * writes the same bytes already cut into RTP packets, copying each payload byte once (playback's hot path).
  */
 package nvr.gb28181.ps;
