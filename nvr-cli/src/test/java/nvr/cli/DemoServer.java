@@ -44,8 +44,13 @@ final class DemoServer implements AutoCloseable {
 
     /** Starts the demo server in {@code dir} and waits (90 s at most) for /health 200. */
     static DemoServer start(Path dir, String extraYaml) throws Exception {
+        return start(dir, extraYaml, 50);
+    }
+
+    /** As above with a media.port-range of {@code mediaPorts} ports (the demo cameras take the top three). */
+    static DemoServer start(Path dir, String extraYaml, int mediaPorts) throws Exception {
         int adminPort = NvrProcess.freeTcpPort();
-        Path cfg = NvrProcess.writeConfig(dir, adminPort, extraYaml);
+        Path cfg = NvrProcess.writeConfig(dir, adminPort, extraYaml, mediaPorts);
         Path log = dir.resolve("serve.log");
         long startedMs = System.currentTimeMillis();
         Process p = NvrProcess.start(dir, log, "serve", "--demo", "--config", cfg.toString());

@@ -87,11 +87,12 @@ final class NvrProcess {
     }
 
     /** The low end of a 50-port range whose ports are free now (RTP media). */
-    static int freeMediaRange() throws IOException {
+    /** The low end of a range of {@code size} ports whose top five (the demo cameras') are free now. */
+    static int freeMediaRange(int size) throws IOException {
         for (int i = 0; i < 100; i++) {
             int low = 31_000 + ThreadLocalRandom.current().nextInt(280) * 100;
             boolean ok = true;
-            for (int p = low + 45; p < low + 50 && ok; p++) {
+            for (int p = low + Math.max(0, size - 5); p < low + size && ok; p++) {
                 ok = free(p);
             }
             if (ok) {
@@ -111,10 +112,15 @@ final class NvrProcess {
 
     /** Writes a config with free ports and short segments into {@code dir}/nvr.yaml; returns its path. */
     static Path writeConfig(Path dir, int adminPort, String extraYaml) throws IOException {
-        int low = freeMediaRange();
+        return writeConfig(dir, adminPort, extraYaml, 50);
+    }
+
+    /** @param mediaPorts size of media.port-range (at most 50) */
+    static Path writeConfig(Path dir, int adminPort, String extraYaml, int mediaPorts) throws IOException {
+        int low = freeMediaRange(mediaPorts);
         String yaml = "storage: {roots: [data], segment-max-seconds: 3, fsync-ms: 200}\n"
                 + "sip: {port: " + freeUdpTcpPort() + ", advertise-ip: \"127.0.0.1\"}\n"
-                + "media: {port-range: \"" + low + "-" + (low + 49) + "\", bind: \"127.0.0.1\"}\n"
+                + "media: {port-range: \"" + low + "-" + (low + mediaPorts - 1) + "\", bind: \"127.0.0.1\"}\n"
                 + "admin: {listen: \"127.0.0.1:" + adminPort + "\"}\n"
                 + extraYaml;
         Files.createDirectories(dir);

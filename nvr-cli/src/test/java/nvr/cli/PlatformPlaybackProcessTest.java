@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nvr.cli.config.ConfigLoader;
 import nvr.cli.config.NvrConfig;
+import nvr.cli.demo.DemoCameras;
 import nvr.playback.FfProbe;
 import nvr.playback.RtpReceiver;
 import org.junit.jupiter.api.AfterAll;
@@ -53,6 +54,12 @@ class PlatformPlaybackProcessTest {
     static final ZoneId ZONE = ZoneId.systemDefault(); // the server runs on this machine: same local time
     static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
     static final Charset GB2312 = Charset.forName("GB2312");
+    /**
+     * A narrow media.port-range: the three demo cameras hold its top ports, playback gets the other two. So the
+     * third session (TCP, after two UDP ones) is where a playback allocator of its own, blind to ingest's ports,
+     * would hand out a demo camera's port number again: the one shared pool must not.
+     */
+    static final int MEDIA_PORTS = 5;
 
     @TempDir
     static Path dir;
@@ -71,7 +78,7 @@ class PlatformPlaybackProcessTest {
         String yaml = "upstream:\n  - {id: \"" + UpperPlatform.ID + "\", domain: \"" + UpperPlatform.DOMAIN
                 + "\", host: \"127.0.0.1\", port: " + platform.port() + ", password: \"" + UpperPlatform.PASSWORD
                 + "\", keepalive-seconds: 5}\n";
-        nvr = DemoServer.start(dir, yaml);
+        nvr = DemoServer.start(dir, yaml, MEDIA_PORTS);
         NvrConfig.Sip sip = ConfigLoader.load(nvr.cfg).sip();
         platform.nvr(sip.port());
         nvrId = sip.id();
@@ -126,14 +133,14 @@ class PlatformPlaybackProcessTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void playbackOverTcpToAPassivePlatformOfH264() throws Exception {
         long t1 = gate[0] / 1000 + 5; // another range than the UDP case, so its audit line is told apart
         playback(GATE, true, t1, t1 + 4, fps(gate), "h264", "0002");
     }
 
     @Test
-    @Order(4)
+    @Order(3)
     void playbackOverUdpOfH265() throws Exception {
         long t1 = lobby[0] / 1000 + 2;
         playback(LOBBY, false, t1, t1 + 4, fps(lobby), "hevc", "0003");
@@ -276,10 +283,15 @@ class PlatformPlaybackProcessTest {
             }
             Matcher mediaPort = Pattern.compile("m=video (\\d+) ").matcher(ok.body());
             assertTrue(mediaPort.find(), ok.body());
-            NvrConfig.Media media = ConfigLoader.load(nvr.cfg).media();
+            NvrConfig config = ConfigLoader.load(nvr.cfg);
+            NvrConfig.Media media = config.media();
             int port = Integer.parseInt(mediaPort.group(1));
             assertTrue(port >= media.portMin() && port <= media.portMax(), "playback media port " + port
                     + " is outside media.port-range " + media.portMin() + "-" + media.portMax());
+            // ingest and playback share one pool for the range: a static camera's port is never a session's
+            for (NvrConfig.Camera c : DemoCameras.cameraConfigs(config)) {
+                assertTrue(port != c.port(), what + ": playback got port " + port + ", which camera " + c.id() + " records on");
+            }
             String toWithTag = ok.h("to");
             Matcher contact = Pattern.compile("sip:([^@>;]+)@([^:>;]+):(\\d+)").matcher(ok.h("contact"));
             assertTrue(contact.find(), ok.raw());

@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 import nvr.gb28181.WireFormatException;
@@ -37,6 +38,7 @@ import nvr.gb28181.mansrtsp.MansRtspParser;
 import nvr.gb28181.mansrtsp.MansRtspRequest;
 import nvr.gb28181.mansrtsp.MansRtspResponse;
 import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
+import nvr.gb28181.mediaport.MediaPortPool;
 import nvr.playback.session.EndReason;
 import nvr.playback.session.FrameMuxer;
 import nvr.playback.session.PlaybackSession;
@@ -68,18 +70,29 @@ public final class PlaybackService implements AutoCloseable {
 
     /** The production wiring: PS muxing of the stored video, micrometer meters in {@code registry} (may be null). */
     public PlaybackService(Store store, PlaybackConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
-        this(store, config, new PlaybackMetrics(registry), nvr.playback.session.PsFrameMuxer::forStreamType);
+        this(store, config, registry, null);
+    }
+
+    /** As above, media ports taken from {@code sharedPorts}: the process's media.port-range pool, shared with ingest. */
+    public PlaybackService(Store store, PlaybackConfig config, io.micrometer.core.instrument.MeterRegistry registry,
+                           MediaPortPool sharedPorts) {
+        this(store, config, new PlaybackMetrics(registry), nvr.playback.session.PsFrameMuxer::forStreamType, sharedPorts);
     }
 
     /**
      * @param muxers a new {@link FrameMuxer} per session, by the stored PSM stream_type of its video
      */
     public PlaybackService(Store store, PlaybackConfig config, PlaybackMetrics metrics, IntFunction<FrameMuxer> muxers) {
+        this(store, config, metrics, muxers, null);
+    }
+
+    private PlaybackService(Store store, PlaybackConfig config, PlaybackMetrics metrics, IntFunction<FrameMuxer> muxers,
+                            MediaPortPool sharedPorts) {
         this.store = store;
         this.config = config;
         this.metrics = metrics;
         this.muxers = muxers;
-        this.ports = new MediaPorts(config.mediaAddress(), config.mediaPortMin(), config.mediaPortMax());
+        this.ports = new MediaPorts(config.mediaAddress(), config.mediaPortMin(), config.mediaPortMax(), sharedPorts);
         this.group = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-io", true));
         this.udpGroup = Epoll.isAvailable()
             ? new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-udp", true)) : group;
@@ -174,6 +187,15 @@ public final class PlaybackService implements AutoCloseable {
         return answer;
     }
 
+    /** Gives the media port back to the pool once ch is closed, unless {@code handedOver} says another channel holds it. */
+    private void releaseOnClose(Channel ch, int port, AtomicBoolean handedOver) {
+        ch.closeFuture().addListener(f -> {
+            if (handedOver == null || !handedOver.get()) {
+                ports.release(port);
+            }
+        });
+    }
+
     /** Send-buffer bounds: a download keeps more in flight to ride out thread hand-off latency. */
     private void configure(Channel ch, PlaybackRequest req) {
         int high = config.sendBufferBytes() * (req.kind() == PlaybackRequest.Kind.DOWNLOAD ? 4 : 1);
@@ -226,6 +248,7 @@ public final class PlaybackService implements AutoCloseable {
             }
             ch = new NioDatagramChannel(jdk);
         }
+        releaseOnClose(ch, port, null);
         configure(ch, req);
         registerAndConnect(udpGroup, ch, req, session);
         return new MediaAnswer(id, config.mediaAddress(), port, req.ssrc(), req.transport(), null);
@@ -241,6 +264,7 @@ public final class PlaybackService implements AutoCloseable {
             throw e;
         }
         NioSocketChannel ch = new NioSocketChannel(jdk);
+        releaseOnClose(ch, port, null);
         configure(ch, req);
         ch.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeoutMs());
         ch.config().setTcpNoDelay(true);
@@ -259,6 +283,8 @@ public final class PlaybackService implements AutoCloseable {
             throw e;
         }
         NioServerSocketChannel server = new NioServerSocketChannel(jdk);
+        AtomicBoolean receiverHoldsPort = new AtomicBoolean(); // once accepted, the connection holds it, not the listener
+        releaseOnClose(server, port, receiverHoldsPort);
         server.pipeline().addLast(new ChannelInboundHandlerAdapter() {
             private boolean accepted;
 
@@ -270,6 +296,8 @@ public final class PlaybackService implements AutoCloseable {
                     return;
                 }
                 accepted = true;
+                receiverHoldsPort.set(true);
+                releaseOnClose(child, port, null);
                 configure(child, req);
                 child.config().setOption(ChannelOption.TCP_NODELAY, true);
                 child.pipeline().addLast(new ChannelInitializer<Channel>() {

@@ -27,6 +27,7 @@ import nvr.cli.admin.AdminServer;
 import nvr.cli.admin.TokenFile;
 import nvr.cli.config.NvrConfig;
 import nvr.cli.demo.DemoCameras;
+import nvr.gb28181.mediaport.MediaPortPool;
 import nvr.ingest.cascade.UpstreamConfig;
 import nvr.ingest.media.MediaTransport;
 import nvr.ingest.media.PortRange;
@@ -122,9 +123,12 @@ public final class NvrServer implements AutoCloseable {
         toClose.push(retention);
 
         NvrConfig.Media me = cfg.media();
+        // one pool for media.port-range: ingest streams, static cameras and playback sessions each hold their
+        // own ports of it (one firewall rule covers both directions, and no port number is handed out twice)
+        MediaPortPool mediaPorts = new MediaPortPool(me.portMin(), me.portMax());
         ReceiverConfig rc = ReceiverConfig.defaults(new PortRange(me.portMin(), me.portMax())).withBindAddress(me.bind())
                 .withTimeouts(me.stallMs(), me.offlineSeconds() * 1000, 10_000);
-        RtpReceivers receivers = RtpReceivers.create(rc, store, meters);
+        RtpReceivers receivers = RtpReceivers.create(rc, store, meters, mediaPorts);
         toClose.push(receivers);
         for (NvrConfig.Camera c : cfg.cameras()) {
             try {
@@ -138,10 +142,8 @@ public final class NvrServer implements AutoCloseable {
         }
 
         String advertise = AdvertiseAddress.resolve(cfg.sip().advertiseIp());
-        // playback's media sockets share media.port-range with ingest (each skips ports the other holds), so
-        // one firewall rule covers both directions
         PlaybackService playback = new PlaybackService(store, PlaybackConfig.defaults(advertise)
-                .withMediaPorts(cfg.media().portMin(), cfg.media().portMax()), meters);
+                .withMediaPorts(me.portMin(), me.portMax()), meters, mediaPorts);
         toClose.push(playback);
         SipServer sip = new SipServer(sipConfig(cfg, advertise), store, receivers, meters,
                 new PlaybackSipHandler(playback, cfg.sip().id()));

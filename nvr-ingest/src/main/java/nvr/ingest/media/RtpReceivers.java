@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import nvr.gb28181.mediaport.MediaPortPool;
 import nvr.ingest.health.HealthMonitor;
 import nvr.ingest.health.StreamHealth;
 import nvr.storage.CameraWriter;
@@ -44,7 +45,7 @@ public final class RtpReceivers implements MediaReceivers {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Transports transports;
-    private final PortPool pool;
+    private final MediaPortPool pool;
     private final HealthMonitor monitor;
     private final Map<Integer, UdpPort> udpPorts = new HashMap<>(); // guarded by itself
     private final Set<RtpStream> streams = ConcurrentHashMap.newKeySet();
@@ -56,12 +57,25 @@ public final class RtpReceivers implements MediaReceivers {
      * @param clock the server clock frames are anchored on
      */
     public RtpReceivers(ReceiverConfig config, Function<String, CameraWriter> writers, MeterRegistry meters, Clock clock) {
+        this(config, writers, meters, clock, null);
+    }
+
+    /**
+     * @param sharedPorts the process's pool for {@code media.port-range} (playback takes its ports from it too),
+     *     covering exactly {@code config.portRange()}; null for a pool of its own
+     */
+    public RtpReceivers(ReceiverConfig config, Function<String, CameraWriter> writers, MeterRegistry meters, Clock clock,
+                        MediaPortPool sharedPorts) {
+        PortRange range = config.portRange();
+        if (sharedPorts != null && (sharedPorts.first() != range.first() || sharedPorts.last() != range.last())) {
+            throw new IllegalArgumentException("the shared media port pool covers " + sharedPorts + ", not " + range);
+        }
         this.config = config;
         this.writers = writers;
         this.meters = meters;
         this.clock = clock;
         this.transports = Transports.create(config.ioThreads());
-        this.pool = new PortPool(config.portRange());
+        this.pool = sharedPorts != null ? sharedPorts : new MediaPortPool(range.first(), range.last());
         this.monitor = new HealthMonitor(meters, config.stallAfterMs(), config.offlineAfterMs());
         LOG.log(System.Logger.Level.DEBUG, "RTP receivers on " + config.bindAddress() + " ports " + config.portRange()
                 + (transports.epoll() ? " (epoll)" : " (nio)"));
@@ -69,7 +83,12 @@ public final class RtpReceivers implements MediaReceivers {
 
     /** Receivers recording into {@code store}, anchored on the system clock. */
     public static RtpReceivers create(ReceiverConfig config, Store store, MeterRegistry meters) {
-        return new RtpReceivers(config, store::writer, meters, Clock.systemUTC());
+        return create(config, store, meters, null);
+    }
+
+    /** As above, taking ports from the process's shared media.port-range pool ({@code sharedPorts}, may be null). */
+    public static RtpReceivers create(ReceiverConfig config, Store store, MeterRegistry meters, MediaPortPool sharedPorts) {
+        return new RtpReceivers(config, store::writer, meters, Clock.systemUTC(), sharedPorts);
     }
 
     @Override
@@ -154,7 +173,7 @@ public final class RtpReceivers implements MediaReceivers {
                 return registered(s, udp);
             }
             if (fixed && !pool.reserve(port)) {
-                throw new IOException("camera " + cameraId + ": port " + port + " is already used by a TCP stream");
+                throw new IOException("camera " + cameraId + ": port " + port + " is already used by a TCP stream or a playback session");
             }
             udp = new UdpPort(port, transports.group().next(), meters);
             s = new RtpStream(cameraId, MediaTransport.UDP, ssrc, port, udp.loop, writer, clock, monitor, config);

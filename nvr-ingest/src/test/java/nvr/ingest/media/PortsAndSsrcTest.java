@@ -15,8 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import nvr.gb28181.media.Codec;
+import nvr.gb28181.mediaport.MediaPortPool;
 import nvr.ingest.health.StreamHealth;
 import nvr.storage.FrameRecord;
+import nvr.storage.Store;
+import nvr.storage.StoreConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,6 +56,54 @@ class PortsAndSsrcTest {
             open.get(0).close();
             assertEquals(1, rec.receivers.freePorts());
             rec.receivers.open("again", MediaTransport.UDP, null, 0).close();
+        }
+    }
+
+    /**
+     * With the process's shared pool (nvr serve gives ingest and playback one), a port playback holds is never
+     * handed to a camera stream, even where the OS would allow it (playback's TCP socket, ingest's UDP one).
+     */
+    @Test
+    void aSharedPoolNeverHandsIngestAPortPlaybackHolds() throws Exception {
+        int base = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(400) * 100 + 50;
+        PortRange range = new PortRange(base, base + 3);
+        MediaPortPool shared = new MediaPortPool(base, base + 3);
+        ReceiverConfig cfg = ReceiverConfig.defaults(range).withBindAddress("127.0.0.1");
+        assertThrows(IllegalArgumentException.class, () -> new RtpReceivers(cfg, id -> null,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), java.time.Clock.systemUTC(),
+                new MediaPortPool(base, base + 4)), "a pool of another range is refused");
+        try (Store store = Store.open(StoreConfig.defaults(dir.resolve("shared")), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+             RtpReceivers receivers = RtpReceivers.create(cfg, store, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), shared)) {
+            List<ServerSocket> playback = new ArrayList<>();
+            int held = shared.bind(p -> playback.add(new ServerSocket(p, 1, InetAddress.getByName("127.0.0.1")))); // a TCP session's listener
+            try {
+                List<StreamHandle> open = new ArrayList<>();
+                IOException full = null;
+                while (full == null && open.size() < 10) {
+                    try {
+                        StreamHandle h = receivers.open("cam" + open.size(), MediaTransport.UDP, null, 0);
+                        assertNotEquals(held, h.localPort(), "ingest got the port a playback session holds");
+                        open.add(h);
+                    } catch (IOException e) {
+                        full = e;
+                    }
+                }
+                assertEquals(3, open.size(), "the range's other ports");
+                assertEquals(0, shared.free());
+                assertTrue(full != null && full.getMessage().contains("no free RTP port"), String.valueOf(full));
+                open.get(0).close();
+                assertEquals(1, shared.free(), "a closed stream gives its port back to the shared pool");
+            } finally {
+                playback.forEach(s -> {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // test cleanup
+                    }
+                });
+            }
+            shared.release(held);
+            assertEquals(2, shared.free());
         }
     }
 
