@@ -1,16 +1,17 @@
 package nvr.playback.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
+import nvr.gb28181.ps.PsRtpPacketizer;
 
-/** Turns one stored frame into the bytes of one RTP frame payload (PS for GB/T 28181). One per stream. */
+/** Turns one stream's stored frames into RTP packets of PS. One per session. */
 public interface FrameMuxer {
     /** False for frames this stream does not carry (e.g. audio on a video-only stream): they are skipped. */
     boolean carries(int streamType);
 
     /**
-     * The PS bytes for a stored frame whose access unit is {@code payload}'s readable bytes (not consumed,
-     * not released), with PTS {@code pts90k}; the caller releases the returned buffer.
+     * The session's packetizer: frames are laid out into RTP packets ahead of sending (on the disk pool)
+     * and stamped with sequence numbers and times when they leave (on the event loop).
+     *
+     * @param framed RFC 4571 length prefixes (RTP over TCP)
      */
-    ByteBuf mux(int streamType, boolean keyframe, ByteBuf payload, long pts90k, ByteBufAllocator alloc);
+    PsRtpPacketizer packetizer(long ssrc, int payloadType, int firstSequence, int maxPayload, boolean framed);
 }

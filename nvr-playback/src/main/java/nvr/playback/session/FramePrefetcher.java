@@ -2,12 +2,14 @@ package nvr.playback.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import nvr.gb28181.ps.PsRtpPacketizer;
 import nvr.storage.FrameCursor;
 import nvr.storage.FrameSlice;
 import nvr.storage.Store;
@@ -17,29 +19,34 @@ import nvr.storage.Store;
  * Invariant: at most one read task per session runs at a time ({@code scheduled}); the cursor is only
  * touched by that task. Items carry the seek generation they were read for; stale ones are dropped.
  *
- * <p>A frame waits in the read-ahead for up to a couple of seconds; held as a heap byte[] it would
- * survive young collections and every GC pause would copy the whole read-ahead of every session (tens
- * of MB at 64 sessions: pauses of 30-100 ms, i.e. late frames). So the disk thread copies each payload
- * from the cursor's read window ({@link FrameCursor#nextSlice}) into a pooled direct buffer (no heap copy
- * at all) and the sender muxes from that.
- * Ownership: a queued item's payload belongs to the queue; {@link #poll} hands it to the caller, who
- * releases it; items dropped by a seek or by {@link #close} are released here.
+ * <p>The disk thread also lays each frame out as the RTP packets of its PS ({@link PsRtpPacketizer#layOut}):
+ * the payload is copied once, from the cursor's read window ({@link FrameCursor#nextSlice}) straight into
+ * a pooled direct buffer of finished packets, and the event loop only stamps sequence numbers and times
+ * into them and writes them (it used to mux into one buffer and packetize into another: two more copies
+ * on the busiest thread). Off-heap, because a frame waits in the read-ahead for up to a couple of seconds:
+ * as a heap byte[] it would survive young collections and every GC pause would copy the read-ahead of
+ * every session (tens of MB at 64 sessions: pauses of 30-100 ms, i.e. late frames).
+ * Ownership: a queued item's packets belong to the queue; {@link #poll} hands them to the caller, who
+ * releases (or writes) them; items dropped by a seek or by {@link #close} are released here.
  */
 final class FramePrefetcher {
-    /** One read-ahead entry: a frame (payload in a pooled buffer), or the end of the range, or a read error. */
-    record Item(long generation, long timeMs, boolean keyframe, int streamType, ByteBuf payload, boolean gapBefore,
+    /**
+     * One read-ahead entry: a frame (its RTP packets laid out, unstamped, in a pooled buffer), or the end of
+     * the range, or a read error.
+     */
+    record Item(long generation, long timeMs, boolean keyframe, int streamType, ByteBuf packets, boolean gapBefore,
                 boolean end, IOException error) {
         int bytes() {
-            return payload == null ? 0 : payload.readableBytes();
+            return packets == null ? 0 : packets.readableBytes();
         }
 
         boolean isFrame() {
-            return payload != null;
+            return packets != null;
         }
 
         void release() {
-            if (payload != null) {
-                payload.release();
+            if (packets != null) {
+                packets.release();
             }
         }
     }
@@ -51,6 +58,8 @@ final class FramePrefetcher {
     private final long maxQueuedBytes;
     private final Runnable onData;
     private final ByteBufAllocator alloc;
+    private final PsRtpPacketizer layout;
+    private final FrameMuxer muxer;
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -62,9 +71,15 @@ final class FramePrefetcher {
     private long cursorGeneration = -1;
     private boolean endQueued;
 
+    /**
+     * @param muxer frames it does not carry are skipped here
+     * @param layout lays frames out into RTP packets (its {@link PsRtpPacketizer#layOut} is thread-safe)
+     */
     FramePrefetcher(Store store, String camera, long fromMs, long toMs, Executor disk, long maxQueuedBytes,
-                    ByteBufAllocator alloc, Runnable onData) {
+                    ByteBufAllocator alloc, FrameMuxer muxer, PsRtpPacketizer layout, Runnable onData) {
         this.alloc = alloc;
+        this.muxer = muxer;
+        this.layout = layout;
         this.store = store;
         this.camera = camera;
         this.seekFromMs = fromMs;
@@ -86,7 +101,7 @@ final class FramePrefetcher {
         return it;
     }
 
-    /** Removes the head item; the caller owns (and releases) its payload. */
+    /** Removes the head item; the caller owns (and releases or writes) its packets. */
     Item poll() {
         Item it = queue.poll();
         if (it != null) {
@@ -158,15 +173,24 @@ final class FramePrefetcher {
                 endQueued = false;
             }
             while (!endQueued && !closed && gen == generation && queuedBytes.get() < maxQueuedBytes) {
-                FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, straight off-heap
+                FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, into finished packets
                 Item it;
                 if (f == null || f.timeMs() >= toMs) {
                     it = new Item(gen, 0, false, 0, null, false, true, null);
                     endQueued = true;
+                } else if (!muxer.carries(f.streamType())) {
+                    continue;
                 } else {
-                    int n = f.payload().remaining();
-                    ByteBuf payload = alloc.directBuffer(n, n).writeBytes(f.payload().duplicate());
-                    it = new Item(gen, f.timeMs(), f.keyframe(), f.streamType(), payload, cursor.gapBefore(), false, null);
+                    ByteBuf payload = Unpooled.wrappedBuffer(f.payload()); // no copy: a view of the window
+                    int size = layout.packetizedSize(payload.readableBytes(), f.keyframe());
+                    ByteBuf packets = alloc.directBuffer(size, size);
+                    try {
+                        layout.layOut(f.keyframe(), payload, packets);
+                    } catch (RuntimeException e) {
+                        packets.release();
+                        throw e;
+                    }
+                    it = new Item(gen, f.timeMs(), f.keyframe(), f.streamType(), packets, cursor.gapBefore(), false, null);
                 }
                 boolean wasEmpty = queue.isEmpty();
                 queuedBytes.addAndGet(it.bytes());

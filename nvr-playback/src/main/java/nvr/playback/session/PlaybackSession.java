@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
+import nvr.gb28181.ps.PsRtpPacketizer;
 import nvr.gb28181.rtp.RtpPacketizer;
 import nvr.playback.PlaybackMetrics;
 import nvr.playback.PlaybackRequest;
@@ -39,17 +40,18 @@ public final class PlaybackSession {
     /** UDP GSO limits: segments per send, and bytes per send (an IPv4 datagram, with headers, fits 64 KiB). */
     private static final int GSO_MAX_SEGMENTS = 64;
     private static final int GSO_MAX_BYTES = 65_000;
+    /** A download's read-ahead, in multiples of {@code maxQueuedBytes}: it runs far ahead of real time. */
+    static final int DOWNLOAD_READ_AHEAD = Integer.getInteger("nvr.playback.download.readAheadFactor", 4);
     /** PS time of the first frame: 1 s, leaving room below for DTS < PTS. */
     private static final long FIRST_PTS_90K = 90_000;
 
     private final String id;
     private final PlaybackRequest request;
-    private final FrameMuxer muxer;
     private final PlaybackMetrics metrics;
     private final SessionListener listener;
     private final long stallTimeoutNanos;
     private final FramePrefetcher prefetcher;
-    private final RtpPacketizer packetizer;
+    private final PsRtpPacketizer packetizer;
     private final long rtpBase = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private volatile Channel channel;
     private boolean gso; // set once in attach(): UDP over epoll on a kernel with UDP_SEGMENT
@@ -86,15 +88,16 @@ public final class PlaybackSession {
                            PlaybackMetrics metrics, SessionListener listener, long maxQueuedBytes, long stallTimeoutMs) {
         this.id = id;
         this.request = request;
-        this.muxer = muxer;
         this.metrics = metrics;
         this.listener = listener;
         this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(stallTimeoutMs);
+        // Payloads stay at 1,400 bytes on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default
+        this.packetizer = muxer.packetizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000),
+            RtpPacketizer.DEFAULT_MAX_PAYLOAD, request.transport().isTcp());
         // a download runs far ahead of real time: give it a deeper read-ahead than paced playback needs
-        long readAhead = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * 4 : maxQueuedBytes;
+        long readAhead = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * DOWNLOAD_READ_AHEAD : maxQueuedBytes;
         this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk,
-            readAhead, PooledByteBufAllocator.DEFAULT, this::wake);
-        this.packetizer = new RtpPacketizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000));
+            readAhead, PooledByteBufAllocator.DEFAULT, muxer, packetizer, this::wake);
         if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
             boolean fallback = request.downloadSpeed() <= 0;
             // TCP download without a speed: as fast as the receiver reads (writability is the brake);
@@ -257,7 +260,7 @@ public final class PlaybackSession {
                     end(EndReason.END_OF_RANGE, null);
                     return;
                 }
-                if ((keyframesOnly && !it.keyframe()) || !muxer.carries(it.streamType())) {
+                if (keyframesOnly && !it.keyframe()) {
                     prefetcher.poll().release();
                     continue;
                 }
@@ -286,11 +289,7 @@ public final class PlaybackSession {
                 }
                 unwritableSinceNanos = 0;
                 prefetcher.poll();
-                try {
-                    send(it);
-                } finally {
-                    it.release();
-                }
+                send(it); // takes over the item's packets
                 lastDueNanos = due;
                 sentNow++;
                 if (!unlimited) {
@@ -314,6 +313,7 @@ public final class PlaybackSession {
         }
     }
 
+    /** Stamps the frame's laid-out packets and writes them; the channel (or this method) releases them. */
     private void send(FramePrefetcher.Item f) {
         if (lastMediaMs != Long.MIN_VALUE) {
             long delta = timelineJump ? NOMINAL_FRAME_MS * 90 : Math.max(0, (f.timeMs() - lastMediaMs) * 90);
@@ -322,24 +322,16 @@ public final class PlaybackSession {
         timelineJump = false;
         lastMediaMs = f.timeMs();
         long rtpTs = (rtpBase + clock90k) & 0xFFFFFFFFL;
-        boolean tcp = request.transport().isTcp();
-        ByteBuf packets;
-        int count;
-        ByteBuf ps = muxer.mux(f.streamType(), f.keyframe(), f.payload(), FIRST_PTS_90K + clock90k, channel.alloc());
-        try {
-            packets = channel.alloc().directBuffer(packetizer.packetizedSize(ps.readableBytes(), tcp));
-            count = packetizer.packetizeInto(ps, rtpTs, tcp, packets);
-        } finally {
-            ps.release();
-        }
+        ByteBuf packets = f.packets();
+        int count = packetizer.stamp(packets, f.keyframe(), rtpTs, FIRST_PTS_90K + clock90k);
         int n = packets.readableBytes();
         bytesSent += n;
         metrics.sent(n);
-        if (tcp) {
+        if (request.transport().isTcp()) {
             lastWrite = channel.write(packets); // RFC 4571 frames back to back: one message, one gathering write
         } else if (gso) {
             // UDP GSO: the kernel cuts each write into datagrams of `stride` bytes, exactly our packets
-            int stride = packetizer.packetStride(false);
+            int stride = packetizer.stride();
             int perWrite = Math.min(GSO_MAX_SEGMENTS, GSO_MAX_BYTES / stride) * stride;
             InetSocketAddress peer = (InetSocketAddress) channel.remoteAddress();
             for (int off = 0; off < n; off += perWrite) {
@@ -354,7 +346,7 @@ public final class PlaybackSession {
             packets.release();
         } else {
             // one datagram per packet, each a slice of the frame's buffer (no per-packet allocation or copy)
-            int stride = packetizer.packetStride(false);
+            int stride = packetizer.stride();
             for (int i = 0, off = 0; i < count; i++, off += stride) {
                 ByteBuf pkt = packets.retainedSlice(off, Math.min(stride, n - off));
                 if (i == count - 1) {

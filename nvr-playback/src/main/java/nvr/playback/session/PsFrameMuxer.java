@@ -1,18 +1,14 @@
 package nvr.playback.session;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import nvr.gb28181.media.Codec;
-import nvr.gb28181.ps.PsMuxer;
+import nvr.gb28181.ps.PsRtpPacketizer;
 
-/** Stored frames -> MPEG-PS with {@link PsMuxer} (pack header per frame, system header + PSM before keyframes). */
+/** Stored frames -> MPEG-PS in RTP (pack header per frame, system header + PSM before keyframes), one pass. */
 public final class PsFrameMuxer implements FrameMuxer {
     private final Codec video;
-    private final PsMuxer muxer;
 
     private PsFrameMuxer(Codec video) {
         this.video = video;
-        this.muxer = new PsMuxer(video, null);
     }
 
     /** A video-only PS muxer for stored stream_type 0x1B (H.264) or 0x24 (H.265). */
@@ -30,9 +26,7 @@ public final class PsFrameMuxer implements FrameMuxer {
     }
 
     @Override
-    public ByteBuf mux(int streamType, boolean keyframe, ByteBuf payload, long pts90k, ByteBufAllocator alloc) {
-        ByteBuf out = alloc.directBuffer(PsMuxer.maxMuxedSize(payload.readableBytes()));
-        muxer.mux(video, pts90k, keyframe, payload, out);
-        return out;
+    public PsRtpPacketizer packetizer(long ssrc, int payloadType, int firstSequence, int maxPayload, boolean framed) {
+        return new PsRtpPacketizer(video, ssrc, payloadType, firstSequence, maxPayload, framed);
     }
 }
