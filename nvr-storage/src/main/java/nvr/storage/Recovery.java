@@ -74,7 +74,7 @@ final class Recovery {
      * per-segment {@code garbage|} markers older versions wrote.
      */
     private void finishDeletions() throws IOException {
-        try (SegmentDeleter deleter = new SegmentDeleter(index, rootsById, null, null)) {
+        try (SegmentDeleter deleter = new SegmentDeleter(index, rootsById, null, null, null)) {
             for (SegmentIndex.Segment s : deleter.finishPending()) {
                 note(fileOf(s.camera(), s.startMs(), s.entry()), 0, "finished an interrupted deletion");
             }

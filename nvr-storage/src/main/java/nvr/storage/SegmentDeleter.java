@@ -19,22 +19,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * Deletes whole segments crash-safely, thousands per call (retention frees a day of 64 cameras at once):
  * <ol>
- * <li>mark: one synced index batch rewrites every entry as GARBAGE (readers skip it) and writes one
- *     {@code gbatch|<uuid>} meta record naming every key of the batch (recovery's to-do list);</li>
- * <li>unlink the files (by directory; optionally over {@code -Dnvr.storage.unlink.helpers=N} extra threads, off by
- *     default: on the shared 2-core test VM they made tmpfs and ext4 unlinking slower, not faster), then fsync each
- *     directory once;</li>
+ * <li>mark: the batch's keys join the index's {@link DeletingSet} (every reader skips them from then on) and
+ *     one synced {@code gbatch|<uuid>} meta record names every key with its bytes: the durable to-do list. The
+ *     entries themselves are not rewritten (that cost as much as the unlinks);</li>
+ * <li>unlink the files (by directory), fsync each directory once, remove day directories the batch emptied;</li>
  * <li>drop: one index batch deletes the entries and the batch record and subtracts the bytes from each root's
- *     usage counter. Not synced: until it is durable the batch record survives a crash and the batch is
- *     finished again (unlinking a missing file is a no-op, the drop is atomic).</li>
+ *     usage counter; then the keys leave the deleting set. Not synced: until it is durable the batch record
+ *     survives a crash and the batch is finished again (unlinking a missing file is a no-op, the drop is atomic,
+ *     so usage is subtracted exactly once).</li>
  * </ol>
- * A batch left unfinished (crash, failed unlink or index write) is finished by recovery at open and by the next
- * {@link #delete} call. One batch at a time (a lock), so a batch is never finished twice concurrently.
+ * Marks are serialized (lookup + mark under one lock, so a key is claimed by one batch only); unlinks and drops of
+ * different batches run concurrently, so one batch's index work overlaps another's unlinks. A batch left
+ * unfinished (crash, failed unlink or index write) is finished by recovery at open (before any reader exists) and
+ * by the next {@link #mark} call; its keys stay hidden meanwhile.
  */
 final class SegmentDeleter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SegmentDeleter.class.getName());
     static final String BATCH_PREFIX = "gbatch|";
-    private static final int RECORD_VERSION = 1;
+    /** Version 1: starts only, entries marked GARBAGE; version 2: start and bytes per key, entries untouched. */
+    private static final int RECORD_V1 = 1;
+    private static final int RECORD_VERSION = 2;
     /** Below this many files a batch is unlinked by the calling thread alone. */
     private static final int PARALLEL_MIN_FILES = 256;
 
@@ -42,18 +46,28 @@ final class SegmentDeleter implements AutoCloseable {
     private final Map<UUID, DataRoot> rootsById;
     /** Drops the coverage summaries of changed days; null at recovery (no reader yet: plain index deletes). */
     private final CoverageIndex coverage;
+    /** The segments writers own; null at recovery (no writer yet; drops use point deletes). */
+    private final OpenSegmentSet openSegments;
     private final Timer markTimer;
     private final Timer unlinkTimer;
     private final Timer dropTimer;
     /** Helpers that unlink alongside the calling thread (idle ones exit); null unless nvr.storage.unlink.helpers > 0. */
     private final java.util.concurrent.ThreadPoolExecutor unlinkers;
     private final int helpers;
+    /** Orders lookups, marks and scans for unfinished batches. */
+    private final Object markLock = new Object();
+    /** Batch records some thread is working on: a scan for unfinished batches leaves them alone. */
+    private final Set<String> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Batch records whose keys this process hides (in flight, or failed and waiting to be finished). */
+    private final Map<String, Map<String, long[]>> hiddenByRecord = new java.util.concurrent.ConcurrentHashMap<>();
     /** False once a scan found no batch record and none failed since: then no scan is needed (the meta family
      * holds a tombstone per sealed segment's open marker, and a seek there is not free). */
-    private boolean mayHavePending = true;
+    private volatile boolean mayHavePending = true;
 
-    SegmentDeleter(SegmentIndex index, Map<UUID, DataRoot> rootsById, StorageMetrics metrics, CoverageIndex coverage) {
+    SegmentDeleter(SegmentIndex index, Map<UUID, DataRoot> rootsById, StorageMetrics metrics, CoverageIndex coverage,
+                   OpenSegmentSet openSegments) {
         this.index = index;
+        this.openSegments = openSegments;
         this.rootsById = rootsById;
         this.coverage = coverage;
         this.markTimer = metrics == null ? null : metrics.deletePhase("mark");
@@ -74,36 +88,151 @@ final class SegmentDeleter implements AutoCloseable {
     }
 
     /**
-     * Deletes the given entries (found in the index by the caller, none owned by a writer) with the three steps
-     * above, after finishing any batch an earlier call left unfinished. Returns the bytes freed per root.
+     * What a lookup found: the entries (grouped by camera, in key order), and per camera its runs as pairs (first,
+     * last start) of found entries with no other key between them when the index was read (every found entry lies
+     * in exactly one run; null or missing: point deletes), and {@link OpenSegmentSet#sequence} read before the index.
      */
-    synchronized Map<UUID, Long> delete(List<SegmentIndex.Segment> found) throws IOException {
-        finishPending();
-        if (found.isEmpty()) {
-            return Map.of();
+    record Found(List<SegmentIndex.Segment> segments, Map<String, long[]> runs, long sealSeq) {
+    }
+
+    /** A batch whose deletion is recorded and hidden from readers; {@link #finish} unlinks and drops it. */
+    final class Marked {
+        final List<SegmentIndex.Segment> found;
+        private final String record;
+        private final Map<String, long[]> starts;
+        private final Found lookup;
+
+        private Marked(Found lookup, String record, Map<String, long[]> starts) {
+            this.found = lookup.segments();
+            this.lookup = lookup;
+            this.record = record;
+            this.starts = starts;
         }
-        String record = BATCH_PREFIX + UUID.randomUUID();
-        boolean othersPending = mayHavePending; // records that failed to finish just now
-        mayHavePending = true; // until this batch's drop is written
-        long t0 = System.nanoTime();
-        try (SegmentIndex.Batch b = index.batch()) {
-            for (SegmentIndex.Segment f : found) {
-                b.putSegment(f.camera(), f.startMs(), f.entry().asGarbage());
+
+        /**
+         * Unlinks and drops the batch; returns the bytes freed per root. On failure the record stays, the keys stay
+         * hidden, and the next {@link #mark} (or recovery) finishes it.
+         */
+        Map<UUID, Long> finish() throws IOException {
+            boolean ok = false;
+            try {
+                long t0 = System.nanoTime();
+                unlink(found);
+                long t1 = System.nanoTime();
+                Map<UUID, Long> freed = drop(found, record, lookup);
+                record(unlinkTimer, t1 - t0);
+                record(dropTimer, System.nanoTime() - t1);
+                retire(starts);
+                hiddenByRecord.remove(record);
+                ok = true;
+                return freed;
+            } finally {
+                inFlight.remove(record);
+                if (!ok) {
+                    mayHavePending = true; // after the removal above: a scan that missed it runs again
+                }
             }
-            b.putMeta(record, encode(found));
-            index.write(b, true); // durable before any file goes: a crash now leaves a to-do list, not lost files
         }
-        long t1 = System.nanoTime();
-        unlink(found);
-        long t2 = System.nanoTime();
-        Map<UUID, Long> freed = drop(found, record);
-        mayHavePending = othersPending;
-        dropDays(found);
-        long t3 = System.nanoTime();
-        record(markTimer, t1 - t0);
-        record(unlinkTimer, t2 - t1);
-        record(dropTimer, t3 - t2);
-        return freed;
+    }
+
+    /**
+     * Deletes the entries found by lookup (which runs under the mark lock, sees no key of a batch in flight, and
+     * must return none owned by a writer) with the three steps above, after finishing any batch an earlier call
+     * left unfinished. Returns the bytes freed per root.
+     */
+    Map<UUID, Long> delete(java.util.function.Supplier<Found> lookup) throws IOException {
+        Marked m = mark(lookup);
+        return m == null ? Map.of() : m.finish();
+    }
+
+    /** Steps 1 of {@link #delete}: null when lookup found nothing. The caller must {@link Marked#finish} it. */
+    Marked mark(java.util.function.Supplier<Found> lookup) throws IOException {
+        synchronized (markLock) {
+            retireDue();
+            finishPending();
+            Found got = lookup.get();
+            List<SegmentIndex.Segment> found = got.segments();
+            if (found.isEmpty()) {
+                return null;
+            }
+            long t0 = System.nanoTime();
+            String record = BATCH_PREFIX + UUID.randomUUID();
+            Map<String, long[]> starts = startsByCamera(found);
+            inFlight.add(record);
+            hiddenByRecord.put(record, starts);
+            index.deleting.add(starts); // hidden before the record exists: no reader starts on a doomed file
+            try (SegmentIndex.Batch b = index.batch()) {
+                // coverage summaries of these days are rebuilt from entries that no longer show the batch
+                dropDays(found);
+                b.putMeta(record, encode(found));
+                index.write(b, true); // durable before any file goes: a crash now leaves a to-do list, not lost files
+            } catch (IOException | RuntimeException e) {
+                index.deleting.remove(starts); // not written: the entries stay
+                hiddenByRecord.remove(record);
+                inFlight.remove(record);
+                mayHavePending = true; // in case it was written after all
+                try {
+                    dropDays(found); // a summary rebuilt meanwhile left them out
+                } catch (IOException | RuntimeException ignored) {
+                    // the cache is only stale until its day changes again; the failure above is what matters
+                }
+                throw e;
+            }
+            record(markTimer, System.nanoTime() - t0);
+            return new Marked(got, record, starts);
+        }
+    }
+
+    /** Dropped batches still hidden: (starts, read ticket taken after their drop). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Object[]> retiring = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Shows a dropped batch's keys again once no reader can see its entries: an iterator created before the drop
+     * still holds them (it reads a snapshot), so they stay hidden until every segment read started before the
+     * drop has finished. Waits up to 20 ms for that (reads are short), else leaves it to a later call.
+     */
+    private void retire(Map<String, long[]> starts) {
+        long ticket = index.readTicket();
+        long deadline = System.nanoTime() + 20_000_000L;
+        while (!index.readsStartedBy(ticket)) {
+            if (System.nanoTime() > deadline) {
+                retiring.add(new Object[] {starts, ticket});
+                return;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+        index.deleting.remove(starts);
+        retireDue();
+    }
+
+    /** Shows the keys of every retiring batch whose readers are gone. */
+    @SuppressWarnings("unchecked")
+    private void retireDue() {
+        for (java.util.Iterator<Object[]> it = retiring.iterator(); it.hasNext(); ) {
+            Object[] r = it.next();
+            if (index.readsStartedBy((Long) r[1])) {
+                index.deleting.remove((Map<String, long[]>) r[0]);
+                it.remove();
+            }
+        }
+    }
+
+    /** camera -> its starts ascending, the shape {@link DeletingSet} holds. */
+    private static Map<String, long[]> startsByCamera(List<SegmentIndex.Segment> found) {
+        Map<String, int[]> counts = new HashMap<>();
+        for (SegmentIndex.Segment f : found) {
+            counts.computeIfAbsent(f.camera(), c -> new int[1])[0]++;
+        }
+        Map<String, long[]> out = new HashMap<>();
+        Map<String, int[]> fill = new HashMap<>();
+        for (SegmentIndex.Segment f : found) {
+            long[] a = out.computeIfAbsent(f.camera(), c -> new long[counts.get(c)[0]]);
+            a[fill.computeIfAbsent(f.camera(), c -> new int[1])[0]++] = f.startMs();
+        }
+        for (long[] a : out.values()) {
+            java.util.Arrays.sort(a); // found is in key order per camera already: a linear pass
+        }
+        return out;
     }
 
     private static void record(Timer t, long nanos) {
@@ -112,33 +241,66 @@ final class SegmentDeleter implements AutoCloseable {
         }
     }
 
-    /** Unlinks every file, grouped by directory, then fsyncs each directory once. */
-    private void unlink(List<SegmentIndex.Segment> found) throws IOException {
-        Map<File, List<String>> byDir = new LinkedHashMap<>();
-        Map<String, File> dirs = new HashMap<>(); // root|camera|day -> directory: one path format per day, not per file
-        for (SegmentIndex.Segment f : found) {
-            DataRoot root = rootsById.get(f.entry().root());
-            if (root == null) {
-                continue; // root not mounted: the entry goes, the file stays with its unmounted disk
-            }
-            long day = Math.floorDiv(f.startMs(), CoverageIndex.DAY_MS);
-            File dir = dirs.computeIfAbsent(root.uuid + "|" + f.camera() + "|" + day,
-                    k -> root.dayDir(f.camera(), f.startMs()).toFile());
-            byDir.computeIfAbsent(dir, k -> new ArrayList<>()).add(f.startMs() + ".seg");
+    /** One day directory's share of a batch: the starts of its files. */
+    private static final class DirFiles {
+        final File dir;
+        final DataRoot root;
+        long[] starts = new long[64];
+        int n;
+
+        DirFiles(File dir, DataRoot root) {
+            this.dir = dir;
+            this.root = root;
         }
-        List<Map.Entry<File, List<String>>> tasks = new ArrayList<>(byDir.entrySet());
+
+        void add(long start) {
+            if (n == starts.length) {
+                starts = java.util.Arrays.copyOf(starts, n * 2);
+            }
+            starts[n++] = start;
+        }
+    }
+
+    private record DirKey(UUID root, String camera, long day) {
+    }
+
+    /** Unlinks every file, grouped by directory, then fsyncs each directory once and removes emptied ones. */
+    private void unlink(List<SegmentIndex.Segment> found) throws IOException {
+        Map<DirKey, DirFiles> byDir = new LinkedHashMap<>();
+        DirFiles last = null; // entries come in key order: runs of one camera-day share a directory
+        UUID lastRoot = null;
+        String lastCamera = null;
+        long lastDay = Long.MIN_VALUE;
+        for (SegmentIndex.Segment f : found) {
+            UUID rootId = f.entry().root();
+            long day = Math.floorDiv(f.startMs(), CoverageIndex.DAY_MS);
+            if (last == null || day != lastDay || !f.camera().equals(lastCamera) || !rootId.equals(lastRoot)) {
+                DataRoot root = rootsById.get(rootId);
+                if (root == null) {
+                    continue; // root not mounted: the entry goes, the file stays with its unmounted disk
+                }
+                lastRoot = rootId;
+                lastCamera = f.camera();
+                lastDay = day;
+                last = byDir.computeIfAbsent(new DirKey(rootId, f.camera(), day),
+                        k -> new DirFiles(root.dayDir(f.camera(), f.startMs()).toFile(), root));
+            }
+            last.add(f.startMs());
+        }
+        List<DirFiles> tasks = new ArrayList<>(byDir.values());
         if (unlinkers == null || tasks.size() < 2 || found.size() < PARALLEL_MIN_FILES) {
-            for (Map.Entry<File, List<String>> t : tasks) {
-                unlinkDir(t.getKey(), t.getValue());
+            for (DirFiles t : tasks) {
+                unlinkDir(t);
             }
             fsyncDirs(tasks);
+            removeEmptied(tasks);
             return;
         }
         // Directories are handed out one at a time from a shared cursor: the caller works too, helpers join in.
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.Callable<Void> worker = () -> {
             for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-                unlinkDir(tasks.get(i).getKey(), tasks.get(i).getValue());
+                unlinkDir(tasks.get(i));
             }
             return null;
         };
@@ -169,11 +331,15 @@ final class SegmentDeleter implements AutoCloseable {
             throw failed;
         }
         fsyncDirs(tasks);
+        removeEmptied(tasks);
     }
 
-    private static void unlinkDir(File dir, List<String> names) throws IOException {
-        for (String n : names) {
-            File f = new File(dir, n);
+    private static void unlinkDir(DirFiles d) throws IOException {
+        StringBuilder path = new StringBuilder(d.dir.getPath()).append('/');
+        int base = path.length();
+        for (int i = 0; i < d.n; i++) {
+            path.setLength(base);
+            File f = new File(path.append(d.starts[i]).append(".seg").toString());
             // File.delete is one unlink(2); Files.deleteIfExists is an lstat and an unlink
             if (!f.delete() && f.exists()) {
                 throw new IOException("cannot delete " + f + "; check its permissions (the deletion is finished at the"
@@ -187,21 +353,64 @@ final class SegmentDeleter implements AutoCloseable {
      * transaction holding all of them and the rest find little left to do (an fsync after each directory's
      * unlinks would commit once per directory).
      */
-    private static void fsyncDirs(List<Map.Entry<File, List<String>>> tasks) throws IOException {
-        for (Map.Entry<File, List<String>> t : tasks) {
-            if (t.getKey().isDirectory()) {
-                DataRoot.fsyncDir(t.getKey().toPath());
+    private static void fsyncDirs(List<DirFiles> tasks) throws IOException {
+        for (DirFiles t : tasks) {
+            try {
+                DataRoot.fsyncDir(t.dir.toPath());
+            } catch (java.nio.file.NoSuchFileException e) {
+                // already removed (emptied by an earlier batch): nothing to make durable
             }
         }
     }
 
-    /** Drops the entries and the batch record in one atomic batch; returns the bytes freed per root. */
-    private Map<UUID, Long> drop(List<SegmentIndex.Segment> found, String record) throws IOException {
+    /**
+     * Removes the day directories this batch emptied (rmdir fails on any other: ENOTEMPTY, one cheap syscall per
+     * directory). A writer that still meant to create a file there recreates the directory (SegmentWriter.create);
+     * a removal lost in a crash leaves an empty directory, which harms nothing.
+     */
+    private static void removeEmptied(List<DirFiles> tasks) {
+        for (DirFiles t : tasks) {
+            if (t.dir.delete()) { // rmdir of an empty directory (java.io.File.delete: remove(3))
+                t.root.forget(t.dir.toPath());
+            }
+        }
+    }
+
+    /**
+     * Drops the entries and the batch record in one atomic batch; returns the bytes freed per root. A camera's runs
+     * (see {@link Found}) go as range tombstones (64 per day of a camera instead of 1,440 point deletes) when no
+     * entry can have been added inside them since the lookup: none of the camera's segments is open within them,
+     * and none stopped being open since (a writer's entry is committed while its segment is listed open). That
+     * check and the write happen with every other index write held off ({@link SegmentIndex#writeAlone}).
+     */
+    private Map<UUID, Long> drop(List<SegmentIndex.Segment> found, String record, Found lookup) throws IOException {
         Map<UUID, Long> freed = new HashMap<>();
-        try (SegmentIndex.Batch b = index.batch()) {
+        for (SegmentIndex.Segment f : found) { // runs of one root: one map operation each
+            freed.merge(f.entry().root(), f.entry().bytes(), Long::sum);
+        }
+        index.writeAlone(b -> {
+            String camera = null;
+            byte[] prefix = null;
+            boolean ranged = false;
             for (SegmentIndex.Segment f : found) {
-                b.deleteSegment(f.camera(), f.startMs());
-                freed.merge(f.entry().root(), f.entry().bytes(), Long::sum);
+                if (!f.camera().equals(camera)) { // entries come grouped by camera
+                    camera = f.camera();
+                    prefix = SegmentIndex.prefix(camera);
+                    long[] runs = lookup == null || lookup.runs() == null ? null : lookup.runs().get(camera);
+                    ranged = runs != null && rangesSafe(camera, runs, lookup.sealSeq());
+                    if (ranged) {
+                        for (int i = 0; i < runs.length; i += 2) {
+                            if (runs[i] == runs[i + 1]) {
+                                b.deleteSegmentKey(SegmentIndex.key(prefix, runs[i]));
+                            } else {
+                                b.deleteSegmentRange(prefix, runs[i], runs[i + 1]);
+                            }
+                        }
+                    }
+                }
+                if (!ranged) {
+                    b.deleteSegmentKey(SegmentIndex.key(prefix, f.startMs()));
+                }
             }
             // one merge operand per root, not per segment (thousands of operands on one key slow every read of it)
             for (Map.Entry<UUID, Long> e : freed.entrySet()) {
@@ -209,8 +418,7 @@ final class SegmentDeleter implements AutoCloseable {
             }
             b.deleteMeta(record);
             // Not synced: until durable, the record survives a crash and the batch is finished again.
-            index.write(b, false);
-        }
+        }, false);
         for (Map.Entry<UUID, Long> e : freed.entrySet()) {
             DataRoot r = rootsById.get(e.getKey());
             if (r != null) {
@@ -220,56 +428,116 @@ final class SegmentDeleter implements AutoCloseable {
         return freed;
     }
 
-    /**
-     * Finishes every recorded batch left unfinished (at open, and before each new batch). A batch that fails
-     * again is logged and left for the next try; the others still finish. Returns the segments finished.
-     */
-    synchronized List<SegmentIndex.Segment> finishPending() {
-        List<SegmentIndex.Segment> done = new ArrayList<>();
-        if (!mayHavePending) {
-            return done;
+    /** True when no entry of camera can have been committed inside its runs since the lookup (see drop). */
+    private boolean rangesSafe(String camera, long[] runs, long sealSeq) {
+        if (openSegments == null || openSegments.sealedSince(camera, sealSeq)) {
+            return false;
         }
-        mayHavePending = false;
-        for (Map.Entry<String, byte[]> r : index.metaScan(BATCH_PREFIX).entrySet()) {
-            try {
-                done.addAll(finish(r.getKey(), r.getValue()));
-            } catch (IOException | RuntimeException e) {
-                mayHavePending = true;
-                LOG.log(System.Logger.Level.WARNING, "could not finish the interrupted deletion " + r.getKey() + ": "
-                        + e.getMessage() + "; retried at the next deletion");
+        return !openSegments.anyOpenWithin(camera, runs[0], runs[runs.length - 1]);
+    }
+
+    /**
+     * Finishes every recorded batch left unfinished (at open, and before each new mark) except those a thread is
+     * working on. A batch that fails again is logged and left for the next try; the others still finish. Returns
+     * the segments finished.
+     */
+    List<SegmentIndex.Segment> finishPending() {
+        List<SegmentIndex.Segment> done = new ArrayList<>();
+        synchronized (markLock) {
+            if (!mayHavePending) {
+                return done;
+            }
+            mayHavePending = false;
+            for (Map.Entry<String, byte[]> r : index.metaScan(BATCH_PREFIX).entrySet()) {
+                String record = r.getKey();
+                if (!inFlight.add(record)) {
+                    continue; // its own thread finishes it
+                }
+                try {
+                    // Re-read after claiming it: a thread that just finished it dropped the record before letting go.
+                    byte[] keys = index.metaGet(record);
+                    if (keys != null) {
+                        done.addAll(finish(record, keys));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    mayHavePending = true;
+                    LOG.log(System.Logger.Level.WARNING, "could not finish the interrupted deletion " + record + ": "
+                            + e.getMessage() + "; retried at the next deletion");
+                } finally {
+                    inFlight.remove(record);
+                }
             }
         }
         return done;
     }
 
-    /** Finishes one recorded batch: every key still GARBAGE is unlinked and dropped; the record goes. */
+    /**
+     * Finishes one recorded batch: every named entry that is still the one recorded (version 2: same bytes and not
+     * open; version 1: marked GARBAGE) is hidden, unlinked and dropped; the record goes.
+     */
     private List<SegmentIndex.Segment> finish(String record, byte[] keys) throws IOException {
         List<SegmentIndex.Segment> left = new ArrayList<>();
-        Map<String, long[]> decoded = decode(keys);
+        Map<String, long[][]> decoded = decode(keys);
         if (decoded == null) {
-            LOG.log(System.Logger.Level.WARNING, "deletion record " + record + " is unreadable; dropped (any entry it"
-                    + " named stays marked GARBAGE and hidden; nvr verify lists it)");
+            LOG.log(System.Logger.Level.WARNING, "deletion record " + record + " is unreadable; dropped (an entry it"
+                    + " named whose file is gone shows in nvr verify as a missing file)");
         } else {
-            for (Map.Entry<String, long[]> e : decoded.entrySet()) {
-                for (long start : e.getValue()) {
-                    SegmentIndex.Segment s = index.get(e.getKey(), start);
-                    if (s != null && s.entry().state() == IndexEntry.State.GARBAGE) {
-                        left.add(new SegmentIndex.Segment(e.getKey(), start, s.entry()));
+            for (Map.Entry<String, long[][]> e : decoded.entrySet()) {
+                long[] starts = e.getValue()[0];
+                long[] bytes = e.getValue()[1];
+                for (int i = 0; i < starts.length; i++) {
+                    SegmentIndex.Segment s = index.get(e.getKey(), starts[i]);
+                    if (s == null) {
+                        continue;
+                    }
+                    IndexEntry.State st = s.entry().state();
+                    boolean same = bytes == null ? st == IndexEntry.State.GARBAGE
+                            : st != IndexEntry.State.OPEN && s.entry().bytes() == bytes[i];
+                    if (same) {
+                        left.add(new SegmentIndex.Segment(e.getKey(), starts[i], s.entry()));
                     }
                 }
             }
         }
-        unlink(left);
-        drop(left, record);
-        dropDays(left);
+        Map<String, long[]> hidden = hiddenByRecord.get(record);
+        Map<String, long[]> starts = hidden != null ? null : startsByCamera(left);
+        if (starts != null) {
+            index.deleting.add(starts); // a live store: nobody starts reading a file this unlinks
+        }
+        boolean dropped = false;
+        try {
+            dropDays(left);
+            unlink(left);
+            drop(left, record, null);
+            dropped = true;
+        } finally {
+            if (starts != null) {
+                if (dropped) {
+                    retire(starts);
+                } else {
+                    index.deleting.remove(starts); // not dropped: visible again until the next try
+                }
+            }
+        }
+        if (hidden != null) {
+            retire(hidden);
+            hiddenByRecord.remove(record);
+        }
         return left;
     }
 
     /** Drops the coverage summaries of every camera-day that lost a segment (once per day, not per segment). */
     private void dropDays(List<SegmentIndex.Segment> found) throws IOException {
         Map<String, Set<Long>> days = new LinkedHashMap<>();
+        String lastCamera = null;
+        long lastDay = Long.MIN_VALUE;
         for (SegmentIndex.Segment f : found) {
-            days.computeIfAbsent(f.camera(), c -> new java.util.HashSet<>()).add(CoverageIndex.dayOf(f.startMs()));
+            long day = CoverageIndex.dayOf(f.startMs());
+            if (day != lastDay || !f.camera().equals(lastCamera)) { // runs of one camera-day: one set operation
+                days.computeIfAbsent(f.camera(), c -> new java.util.HashSet<>()).add(day);
+                lastCamera = f.camera();
+                lastDay = day;
+            }
         }
         if (coverage != null) {
             for (Map.Entry<String, Set<Long>> e : days.entrySet()) {
@@ -290,41 +558,48 @@ final class SegmentDeleter implements AutoCloseable {
     }
 
     /**
-     * The batch record: {@code version u8 | (camera-length u16 | camera utf8 | count i32 | count x start i64)*},
-     * big-endian, starts of one camera together (8 bytes per segment).
+     * The batch record: {@code version u8 = 2 | (camera-length u16 | camera utf8 | count i32 | count x (start i64,
+     * bytes i64))*}, big-endian, the keys of one camera together (16 bytes per segment). The bytes let a later
+     * finish tell the recorded entry from a new one written under the same key. Version 1 records (starts only)
+     * named entries marked GARBAGE.
      */
     static byte[] encode(List<SegmentIndex.Segment> found) {
-        Map<String, List<Long>> byCamera = new LinkedHashMap<>();
+        Map<String, List<SegmentIndex.Segment>> byCamera = new LinkedHashMap<>();
         for (SegmentIndex.Segment f : found) {
-            byCamera.computeIfAbsent(f.camera(), c -> new ArrayList<>()).add(f.startMs());
+            byCamera.computeIfAbsent(f.camera(), c -> new ArrayList<>()).add(f);
         }
         int size = 1;
         List<byte[]> names = new ArrayList<>();
-        for (Map.Entry<String, List<Long>> e : byCamera.entrySet()) {
+        for (Map.Entry<String, List<SegmentIndex.Segment>> e : byCamera.entrySet()) {
             byte[] n = e.getKey().getBytes(StandardCharsets.UTF_8);
             names.add(n);
-            size += 2 + n.length + 4 + 8 * e.getValue().size();
+            size += 2 + n.length + 4 + 16 * e.getValue().size();
         }
         ByteBuffer b = ByteBuffer.allocate(size).put((byte) RECORD_VERSION);
         int i = 0;
-        for (List<Long> starts : byCamera.values()) {
+        for (List<SegmentIndex.Segment> segs : byCamera.values()) {
             byte[] n = names.get(i++);
-            b.putShort((short) n.length).put(n).putInt(starts.size());
-            for (long s : starts) {
-                b.putLong(s);
+            b.putShort((short) n.length).put(n).putInt(segs.size());
+            for (SegmentIndex.Segment s : segs) {
+                b.putLong(s.startMs()).putLong(s.entry().bytes());
             }
         }
         return b.array();
     }
 
-    /** camera -> starts, or null when the record is malformed (never allocates more than the record's size). */
-    static Map<String, long[]> decode(byte[] v) {
+    /**
+     * camera -> {starts, bytes (null for a version 1 record)}, or null when the record is malformed (never
+     * allocates more than the record's size).
+     */
+    static Map<String, long[][]> decode(byte[] v) {
         try {
             ByteBuffer b = ByteBuffer.wrap(v);
-            if (b.get() != RECORD_VERSION) {
+            int version = b.get();
+            if (version != RECORD_V1 && version != RECORD_VERSION) {
                 return null;
             }
-            Map<String, long[]> out = new TreeMap<>();
+            int per = version == RECORD_V1 ? 8 : 16;
+            Map<String, long[][]> out = new TreeMap<>();
             while (b.hasRemaining()) {
                 int len = Short.toUnsignedInt(b.getShort());
                 if (len == 0 || len > b.remaining()) {
@@ -333,23 +608,31 @@ final class SegmentDeleter implements AutoCloseable {
                 byte[] n = new byte[len];
                 b.get(n);
                 int count = b.getInt();
-                if (count < 0 || count > b.remaining() / 8) {
+                if (count < 0 || count > b.remaining() / per) {
                     return null;
                 }
                 long[] starts = new long[count];
+                long[] bytes = version == RECORD_V1 ? null : new long[count];
                 for (int i = 0; i < count; i++) {
                     starts[i] = b.getLong();
+                    if (bytes != null) {
+                        bytes[i] = b.getLong();
+                    }
                 }
-                out.merge(new String(n, StandardCharsets.UTF_8), starts, (x, y) -> {
-                    long[] m = java.util.Arrays.copyOf(x, x.length + y.length);
-                    System.arraycopy(y, 0, m, x.length, y.length);
-                    return m;
-                });
+                long[][] got = {starts, bytes};
+                out.merge(new String(n, StandardCharsets.UTF_8), got, (x, y) -> new long[][] {concat(x[0], y[0]),
+                        x[1] == null || y[1] == null ? null : concat(x[1], y[1])});
             }
             return out;
         } catch (java.nio.BufferUnderflowException e) {
             return null;
         }
+    }
+
+    private static long[] concat(long[] x, long[] y) {
+        long[] m = java.util.Arrays.copyOf(x, x.length + y.length);
+        System.arraycopy(y, 0, m, x.length, y.length);
+        return m;
     }
 
     @Override

@@ -65,6 +65,8 @@ final class SegmentIndex implements AutoCloseable {
     private final Map<String, ColumnFamilyHandle> tables = new HashMap<>();
     private final WriteOptions syncWrite = new WriteOptions().setSync(true);
     private final WriteOptions noSyncWrite = new WriteOptions();
+    /** Entries whose deletion is recorded but not dropped yet: hidden from every reader below (not from get). */
+    final DeletingSet deleting = new DeletingSet();
 
     private SegmentIndex(RocksDB db, DBOptions dbOptions, ColumnFamilyOptions cfOptions,
                          ColumnFamilyOptions metaOptions, Cache blockCache, List<ColumnFamilyHandle> handles) {
@@ -144,7 +146,16 @@ final class SegmentIndex implements AutoCloseable {
         return ByteBuffer.allocate(c.length + 9).put(c).put((byte) 0).putLong(startMs).array();
     }
 
-    private static byte[] prefix(String camera) {
+    /** {@code camera | 0x00 | start}: the key of a segment of the camera whose {@link #prefix} is given. */
+    static byte[] key(byte[] prefix, long startMs) {
+        byte[] k = Arrays.copyOf(prefix, prefix.length + 8);
+        for (int i = 0; i < 8; i++) {
+            k[prefix.length + i] = (byte) (startMs >>> (56 - 8 * i));
+        }
+        return k;
+    }
+
+    static byte[] prefix(String camera) {
         byte[] c = bytes(camera);
         return Arrays.copyOf(c, c.length + 1); // camera | 0x00
     }
@@ -180,8 +191,23 @@ final class SegmentIndex implements AutoCloseable {
         }
     }
 
+    /** True while the entry's deletion is in flight (readers must not use it). */
+    boolean isDeleting(String camera, long startMs) {
+        return deleting.contains(camera, startMs);
+    }
+
+    /** Start of a segments key. */
+    private static long startOf(byte[] k) {
+        return ByteBuffer.wrap(k, k.length - 8, 8).getLong();
+    }
+
+    private boolean hidden(String camera, byte[] k) {
+        return !deleting.isEmpty() && deleting.contains(camera, startOf(k));
+    }
+
+    /** The raw entry, also while its deletion is in flight (see {@link #isDeleting}). */
     Segment get(String camera, long startMs) throws IOException {
-        try (Guard g = open()) {
+        try (Guard g = openRead()) {
             byte[] v = db.get(segments, read, key(camera, startMs));
             return v == null ? null : decode(key(camera, startMs), v);
         } catch (RocksDBException e) {
@@ -195,10 +221,10 @@ final class SegmentIndex implements AutoCloseable {
             return null;
         }
         byte[] p = prefix(camera);
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             it.seekForPrev(key(camera, timeMs));
             while (it.isValid() && hasPrefix(it.key(), p)) {
-                Segment s = decodeOf(camera, it.key(), it.value(), true);
+                Segment s = hidden(camera, it.key()) ? null : decodeOf(camera, it.key(), it.value(), true);
                 if (s != null) {
                     return s;
                 }
@@ -214,10 +240,10 @@ final class SegmentIndex implements AutoCloseable {
             return null;
         }
         byte[] p = prefix(camera);
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             it.seek(key(camera, Math.max(0, startMs + 1)));
             while (it.isValid() && hasPrefix(it.key(), p)) {
-                Segment s = decodeOf(camera, it.key(), it.value(), true);
+                Segment s = hidden(camera, it.key()) ? null : decodeOf(camera, it.key(), it.value(), true);
                 if (s != null) {
                     return s;
                 }
@@ -235,10 +261,10 @@ final class SegmentIndex implements AutoCloseable {
               java.util.function.Predicate<Segment> action) {
         fromMs = Math.max(0, fromMs);
         byte[] p = prefix(camera);
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             it.seekForPrev(key(camera, fromMs));
             if (it.isValid() && hasPrefix(it.key(), p)) {
-                Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
+                Segment s = hidden(camera, it.key()) ? null : decodeOf(camera, it.key(), it.value(), withKeyframes);
                 if (s != null && s.entry().endMs() >= fromMs && s.entry().state() != IndexEntry.State.GARBAGE) {
                     if (!action.test(s)) {
                         return;
@@ -249,6 +275,12 @@ final class SegmentIndex implements AutoCloseable {
                 it.seek(key(camera, Math.max(0, fromMs)));
             }
             for (; it.isValid() && hasPrefix(it.key(), p); it.next()) {
+                if (hidden(camera, it.key())) {
+                    if (startOf(it.key()) >= toMs) {
+                        return;
+                    }
+                    continue;
+                }
                 Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
                 if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
                     continue;
@@ -263,7 +295,7 @@ final class SegmentIndex implements AutoCloseable {
     /** Every camera that has at least one segment entry, in key order; one seek per camera. */
     List<String> cameras() {
         List<String> out = new ArrayList<>();
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             it.seekToFirst();
             while (it.isValid()) {
                 byte[] k = it.key();
@@ -283,7 +315,7 @@ final class SegmentIndex implements AutoCloseable {
 
     /** Every raw entry, for verify and usage accounting; action gets (key, value). */
     void forEachRaw(java.util.function.BiConsumer<byte[], byte[]> action) {
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 action.accept(it.key(), it.value());
             }
@@ -294,7 +326,7 @@ final class SegmentIndex implements AutoCloseable {
     void forEach(Consumer<Segment> action) {
         forEachRaw((k, v) -> {
             Segment s = decode(k, v, false);
-            if (s != null) {
+            if (s != null && !deleting.contains(s.camera(), s.startMs())) {
                 action.accept(s);
             }
         });
@@ -310,6 +342,20 @@ final class SegmentIndex implements AutoCloseable {
 
         Batch deleteSegment(String camera, long startMs) throws IOException {
             return delete(segments, key(camera, startMs));
+        }
+
+        Batch deleteSegmentKey(byte[] key) throws IOException {
+            return delete(segments, key);
+        }
+
+        /** Deletes camera's entries with fromStart <= start <= toStart: one range tombstone. */
+        Batch deleteSegmentRange(byte[] prefix, long fromStart, long toStart) throws IOException {
+            try {
+                batch.deleteRange(segments, key(prefix, fromStart), key(prefix, toStart + 1));
+            } catch (RocksDBException ex) {
+                throw new IOException(ex);
+            }
+            return this;
         }
 
         Batch putMeta(String k, byte[] v) throws IOException {
@@ -376,11 +422,44 @@ final class SegmentIndex implements AutoCloseable {
     /** Writes a batch; sync = fsync the WAL before returning (the commit point of a group commit). */
     void write(Batch b, boolean sync) throws IOException {
         try (Guard g = open()) {
-            db.write(sync ? syncWrite : noSyncWrite, b.batch);
+            writeOrder.readLock().lock();
+            try {
+                db.write(sync ? syncWrite : noSyncWrite, b.batch);
+            } finally {
+                writeOrder.readLock().unlock();
+            }
         } catch (RocksDBException e) {
             throw new IOException("index write failed: " + e.getMessage(), e);
         }
     }
+
+    /** Fills a batch; may throw. */
+    interface BatchBuilder {
+        void build(Batch b) throws IOException;
+    }
+
+    /**
+     * Builds and writes a batch while no other write of this index runs (writers wait: about a millisecond), so
+     * what build checks stays true until the batch lands: a range deletion checks that no entry was committed
+     * inside its ranges since it looked.
+     */
+    void writeAlone(BatchBuilder build, boolean sync) throws IOException {
+        try (Guard g = open(); Batch b = new Batch()) {
+            writeOrder.writeLock().lock();
+            try {
+                build.build(b);
+                db.write(sync ? syncWrite : noSyncWrite, b.batch);
+            } finally {
+                writeOrder.writeLock().unlock();
+            }
+        } catch (RocksDBException e) {
+            throw new IOException("index write failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Orders {@link #writeAlone} against every other write of a batch. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock writeOrder =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     /** Bulk load: writes without the WAL; call {@link #flushAndCompact()} before relying on it. */
     void writeUnlogged(Batch b) throws IOException {
@@ -444,8 +523,14 @@ final class SegmentIndex implements AutoCloseable {
     void scanStarting(String camera, long fromStart, long toStart, boolean withKeyframes,
                       java.util.function.Predicate<Segment> action) {
         byte[] p = prefix(camera);
-        try (Guard g = open(); RocksIterator it = db.newIterator(segments, read)) {
+        try (Guard g = openRead(); RocksIterator it = db.newIterator(segments, read)) {
             for (it.seek(key(camera, Math.max(0, fromStart))); it.isValid() && hasPrefix(it.key(), p); it.next()) {
+                if (hidden(camera, it.key())) {
+                    if (startOf(it.key()) >= toStart) {
+                        return;
+                    }
+                    continue;
+                }
                 Segment s = decodeOf(camera, it.key(), it.value(), withKeyframes);
                 if (s == null || s.entry().state() == IndexEntry.State.GARBAGE) {
                     continue;
@@ -467,14 +552,51 @@ final class SegmentIndex implements AutoCloseable {
         if (toStart <= fromStart) {
             return;
         }
-        try (Guard g = open();
+        try (Guard g = openRead();
              org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
              org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
              org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
              RocksIterator it = db.newIterator(segments, ro)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (hidden(camera, it.key())) {
+                    continue;
+                }
                 Segment s = decodeOf(camera, it.key(), it.value(), false);
                 if (s != null && s.entry().state() != IndexEntry.State.GARBAGE && !action.test(s)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** What {@link #scanKeysWithin} shows for each key. */
+    interface KeyVisitor {
+        /** live is null when the entry is hidden (being deleted), GARBAGE or unreadable; false stops. */
+        boolean visit(long start, Segment live);
+    }
+
+    /**
+     * Calls visitor for every key of camera with fromStart <= start < toStart, oldest first, hidden ones included
+     * (as null), on an iterator bounded to exactly that range; entries are decoded without keyframe tables.
+     */
+    void scanKeysWithin(String camera, long fromStart, long toStart, KeyVisitor visitor) {
+        fromStart = Math.max(0, fromStart);
+        if (toStart <= fromStart) {
+            return;
+        }
+        try (Guard g = openRead();
+             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
+             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
+             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(segments, ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                long start = startOf(k);
+                Segment s = hidden(camera, k) ? null : decodeOf(camera, k, it.value(), false);
+                if (s != null && s.entry().state() == IndexEntry.State.GARBAGE) {
+                    s = null;
+                }
+                if (!visitor.visit(start, s)) {
                     return;
                 }
             }
@@ -552,6 +674,32 @@ final class SegmentIndex implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
     private final Guard unlock = () -> closeLock.readLock().unlock();
     private boolean closed;
+
+    /** Tickets of the segment reads running now (iterators see the index as of their creation). */
+    private final java.util.concurrent.ConcurrentSkipListSet<Long> activeReads = new java.util.concurrent.ConcurrentSkipListSet<>();
+    private final java.util.concurrent.atomic.AtomicLong readTickets = new java.util.concurrent.atomic.AtomicLong();
+
+    /** {@link #open} for a read of segments: registered until closed, see {@link #readsStartedBy}. */
+    private Guard openRead() {
+        Guard g = open();
+        long t = readTickets.incrementAndGet();
+        activeReads.add(t);
+        return () -> {
+            activeReads.remove(t);
+            g.close();
+        };
+    }
+
+    /** A ticket: every segment read started before now has a ticket <= it. */
+    long readTicket() {
+        return readTickets.get();
+    }
+
+    /** True once every segment read that had started when ticket was taken has finished. */
+    boolean readsStartedBy(long ticket) {
+        Long first = activeReads.isEmpty() ? null : activeReads.ceiling(Long.MIN_VALUE);
+        return first == null || first > ticket;
+    }
 
     private Guard open() {
         closeLock.readLock().lock();

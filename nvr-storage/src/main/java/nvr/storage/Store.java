@@ -40,7 +40,7 @@ public final class Store implements AutoCloseable {
     private final List<RootWriter> rootWriters = new ArrayList<>();
     private final Map<String, QueuedCameraWriter> writers = new ConcurrentHashMap<>();
     /** Keys (camera|start) of segments a writer still owns; they are never deleted. */
-    private final Set<String> openSegments = ConcurrentHashMap.newKeySet();
+    private final OpenSegmentSet openSegments = new OpenSegmentSet();
     private final List<VerifyReport.Problem> recoveryProblems;
     private volatile Predicate<String> writeGate = c -> true;
     private volatile boolean closed;
@@ -329,7 +329,7 @@ public final class Store implements AutoCloseable {
         if (d == null) {
             synchronized (this) {
                 if (deleter == null) {
-                    deleter = new SegmentDeleter(index, rootsById, metrics, coverageIndex);
+                    deleter = new SegmentDeleter(index, rootsById, metrics, coverageIndex, openSegments);
                 }
                 d = deleter;
             }
@@ -338,67 +338,188 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Deletes many whole segments crash-safely (see {@link SegmentDeleter}): one synced index batch marks them
-     * GARBAGE with one to-do record, the files are unlinked (by directory, over a few threads) with one fsync per
-     * directory, one index batch drops them; a batch an earlier call left unfinished is finished first. Entries
-     * are read with one index iterator per camera over the batch's range instead of one point read each.
-     * Segments still being recorded or already gone are skipped. Returns the segments it deleted.
+     * Deletes many whole segments crash-safely (see {@link SegmentDeleter}): their keys are hidden from every reader
+     * and one synced to-do record names them, the files are unlinked (by directory) with one fsync per directory,
+     * one index batch drops them; a batch an earlier call left unfinished is finished first. Entries are read with
+     * one index iterator per camera over the batch's range instead of one point read each. Segments still being
+     * recorded, already gone or being deleted by another call are skipped. Returns the segments it deleted.
      */
     public List<SegmentInfo> deleteSegments(List<SegmentInfo> batch) throws IOException {
-        ensureOpen();
-        java.util.Map<String, java.util.TreeMap<Long, SegmentInfo>> wanted = new java.util.LinkedHashMap<>();
-        for (SegmentInfo si : batch) {
-            if (!openSegments.contains(RootWriter.segmentKey(si.camera(), si.startMs()))) {
-                wanted.computeIfAbsent(si.camera(), c -> new java.util.TreeMap<>()).put(si.startMs(), si);
-            }
-        }
-        List<SegmentIndex.Segment> found = new ArrayList<>();
-        List<SegmentInfo> deleted = new ArrayList<>();
-        long t0 = System.nanoTime();
-        for (java.util.Map.Entry<String, java.util.TreeMap<Long, SegmentInfo>> e : wanted.entrySet()) {
-            lookUp(e.getKey(), e.getValue(), found, deleted);
-        }
-        metrics.deletePhase("lookup").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-        deleter().delete(found); // with an empty list it still finishes an earlier unfinished batch
-        metrics.segmentsDeleted.increment(found.size());
-        return deleted;
+        Deletion d = beginDelete(batch);
+        d.finish();
+        return d.segments();
     }
 
     /**
-     * Finds the index entries of one camera's wanted segments (by start): one iterator bounded to their range,
-     * falling back to point reads when the range holds many entries that are not wanted (a long held span).
+     * A deletion whose first step is done: its segments are hidden from every reader and recorded durably (after a
+     * crash the next open finishes it). {@link #finish} unlinks the files and drops the entries; call it exactly
+     * once. Several deletions may be finishing at once (retention overlaps one batch's unlinks with the next
+     * batch's index work).
      */
-    private void lookUp(String camera, java.util.TreeMap<Long, SegmentInfo> wanted,
-                        List<SegmentIndex.Segment> found, List<SegmentInfo> deleted) throws IOException {
-        int before = found.size();
-        int[] visited = {0};
-        long[] lastVisited = {Long.MIN_VALUE};
-        int limit = 2 * wanted.size() + 64;
-        boolean[] complete = {true};
-        index.scanStartsWithin(camera, wanted.firstKey(), wanted.lastKey() + 1, s -> {
-            lastVisited[0] = s.startMs();
-            SegmentInfo si = wanted.get(s.startMs());
-            if (si != null) {
-                found.add(s);
-                deleted.add(si);
+    public final class Deletion {
+        private final SegmentDeleter.Marked marked;
+        private final List<SegmentInfo> segments;
+
+        private Deletion(SegmentDeleter.Marked marked, List<SegmentInfo> segments) {
+            this.marked = marked;
+            this.segments = segments;
+        }
+
+        /** The segments being deleted: the very instances given to {@link #beginDelete}, minus those skipped. */
+        public List<SegmentInfo> segments() {
+            return segments;
+        }
+
+        /**
+         * Unlinks and drops. On IOException the deletion stays recorded and hidden and is finished by the next
+         * deletion (or at the next open).
+         */
+        public void finish() throws IOException {
+            if (marked != null) {
+                marked.finish();
             }
-            if (++visited[0] >= limit && found.size() - before < wanted.size()) {
+        }
+    }
+
+    /**
+     * The first step of {@link #deleteSegments}: looks the segments up and records their deletion (one synced index
+     * write); from its return no reader sees them. The caller must {@link Deletion#finish} the result.
+     */
+    public Deletion beginDelete(List<SegmentInfo> batch) throws IOException {
+        ensureOpen();
+        Map<String, List<SegmentInfo>> byCamera = new java.util.LinkedHashMap<>();
+        for (SegmentInfo si : batch) {
+            byCamera.computeIfAbsent(si.camera(), c -> new ArrayList<>()).add(si);
+        }
+        Map<String, Set<Long>> open = openStarts(byCamera.keySet());
+        List<SegmentInfo[]> wanted = new ArrayList<>();
+        for (Map.Entry<String, List<SegmentInfo>> e : byCamera.entrySet()) {
+            Set<Long> o = open.getOrDefault(e.getKey(), Set.of());
+            SegmentInfo[] w = e.getValue().stream().filter(si -> !o.contains(si.startMs()))
+                    .sorted(java.util.Comparator.comparingLong(SegmentInfo::startMs)).toArray(SegmentInfo[]::new);
+            if (w.length > 0) {
+                wanted.add(w);
+            }
+        }
+        List<SegmentInfo> deleted = new ArrayList<>();
+        // The lookup runs under the deleter's mark lock: a key another deletion has claimed is hidden, so it is
+        // skipped here, and no segment is deleted (and its bytes subtracted) twice.
+        SegmentDeleter.Marked m;
+        try {
+            m = deleter().mark(() -> {
+                long t0 = System.nanoTime();
+                long sealSeq = openSegments.sequence(); // before the index is read: see SegmentDeleter's drop
+                List<SegmentIndex.Segment> found = new ArrayList<>();
+                Map<String, long[]> runs = new HashMap<>();
+                deleted.clear();
+                try {
+                    for (SegmentInfo[] w : wanted) {
+                        lookUp(w, found, deleted, runs);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                metrics.deletePhase("lookup").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                return new SegmentDeleter.Found(found, runs, sealSeq);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        metrics.segmentsDeleted.increment(deleted.size());
+        return new Deletion(m, deleted);
+    }
+
+    /** Starts of the segments writers own, for the given cameras (one pass over the few open segments). */
+    private Map<String, Set<Long>> openStarts(Set<String> cameras) {
+        Map<String, Set<Long>> out = new HashMap<>();
+        for (String k : openSegments) {
+            int bar = k.lastIndexOf('|');
+            String camera = k.substring(0, bar);
+            if (cameras.contains(camera)) {
+                out.computeIfAbsent(camera, c -> new java.util.HashSet<>()).add(Long.parseLong(k.substring(bar + 1)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Finds the index entries of one camera's wanted segments (sorted by start, distinct starts kept once): one
+     * iterator bounded to their range, falling back to point reads when the range holds many entries that are not
+     * wanted (a long held span). Adds the camera's runs to runs: pairs (first, last start) of found entries with no
+     * other key between them in the index (a held, open or other batch's entry ends a run), so the drop can delete
+     * a run with one range tombstone.
+     */
+    private void lookUp(SegmentInfo[] wanted, List<SegmentIndex.Segment> found, List<SegmentInfo> deleted,
+                        Map<String, long[]> runs) throws IOException {
+        String camera = wanted[0].camera();
+        int[] next = {0}; // first wanted index not yet matched or passed
+        int[] visited = {0};
+        int limit = 2 * wanted.length + 64;
+        boolean[] complete = {true};
+        long[][] out = {new long[16]};
+        int[] n = {0};
+        long[] run = {-1, -1}; // open run (first, last), first < 0 when none
+        index.scanKeysWithin(camera, wanted[0].startMs(), wanted[wanted.length - 1].startMs() + 1, (start, s) -> {
+            int i = next[0];
+            while (i < wanted.length && wanted[i].startMs() < start) {
+                i++; // gone, or being deleted by another call
+            }
+            if (s != null && i < wanted.length && wanted[i].startMs() == start) {
+                found.add(s);
+                deleted.add(wanted[i]);
+                while (i < wanted.length && wanted[i].startMs() == start) {
+                    i++; // the same segment named twice goes once
+                }
+                if (run[0] < 0) {
+                    run[0] = start;
+                }
+                run[1] = start;
+            } else if (run[0] >= 0) { // a key that stays ends the run
+                addRun(out, n, run);
+            }
+            next[0] = i;
+            if (++visited[0] >= limit && i < wanted.length) {
                 complete[0] = false;
                 return false;
             }
-            return found.size() - before < wanted.size();
+            return i < wanted.length;
         });
-        if (complete[0]) {
-            return; // the iterator saw the whole range: what it did not find is gone (or already being deleted)
+        if (run[0] >= 0) {
+            addRun(out, n, run);
         }
-        // The iterator saw every entry up to lastVisited; the wanted ones after it are read one by one.
-        for (SegmentInfo si : wanted.tailMap(lastVisited[0], false).values()) {
-            SegmentIndex.Segment s = index.get(camera, si.startMs());
-            if (s != null && s.entry().state() != IndexEntry.State.GARBAGE) {
-                found.add(s);
-                deleted.add(si);
+        if (!complete[0]) {
+            // The iterator saw every entry before wanted[next]; the wanted ones from there on are read one by one.
+            long last = Long.MIN_VALUE;
+            for (int i = next[0]; i < wanted.length; i++) {
+                SegmentInfo si = wanted[i];
+                if (si.startMs() == last) {
+                    continue;
+                }
+                last = si.startMs();
+                if (index.isDeleting(camera, si.startMs())) {
+                    continue; // checked before the read: a key shown again was dropped before it
+                }
+                SegmentIndex.Segment s = index.get(camera, si.startMs());
+                if (s != null && s.entry().state() != IndexEntry.State.GARBAGE) {
+                    found.add(s);
+                    deleted.add(si);
+                    addRun(out, n, new long[] {si.startMs(), si.startMs()}); // adjacency unknown: a point delete
+                }
             }
         }
+        if (n[0] > 0) {
+            runs.put(camera, java.util.Arrays.copyOf(out[0], n[0]));
+        }
+    }
+
+    private static void addRun(long[][] out, int[] n, long[] run) {
+        if (n[0] + 2 > out[0].length) {
+            out[0] = java.util.Arrays.copyOf(out[0], out[0].length * 2);
+        }
+        out[0][n[0]++] = run[0];
+        out[0][n[0]++] = run[1];
+        run[0] = -1;
+        run[1] = -1;
     }
 
     /**

@@ -54,7 +54,7 @@ final class Verifier {
             problem("index:segments/" + HexFormat.of().formatHex(k), 0, "unreadable index entry");
             return;
         }
-        if (s.entry().state() == IndexEntry.State.GARBAGE) {
+        if (s.entry().state() == IndexEntry.State.GARBAGE || index.isDeleting(s.camera(), s.startMs())) {
             return; // a deletion in progress
         }
         segments++;

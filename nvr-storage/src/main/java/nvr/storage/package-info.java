@@ -31,7 +31,7 @@
  * length, file header included), frames, stream_type, and the keyframe table (offset, ms from start), which
  * positions a reader at the last keyframe at or before T without reading the file. {@code meta}: root uuids,
  * {@code open|camera|start} markers of segments being written, {@code gbatch|uuid} records of batch deletions
- * in progress (the keys of the batch, see {@code SegmentDeleter}; older versions wrote one {@code garbage|camera|start}
+ * in progress (the keys of the batch with their bytes, see {@code SegmentDeleter}; older versions wrote one {@code garbage|camera|start}
  * marker per segment, still finished at open), {@code usage|uuid} per-root byte counters (8-byte little-endian, updated by merge in
  * the same batch as the entries they count, so opening never scans the index). {@code days}: coverage
  * summaries of closed UTC days (key {@code camera | 0x00 | day-start}, the day's segments merged into spans), a
@@ -45,14 +45,17 @@
  * together from a small pool, so the file system folds them into few journal commits. Records are staged per file
  * in a 128 KiB buffer and written out when it fills or before that fsync. A new file is created with O_EXCL and
  * its directory fsynced before the index can name it. So after a crash the index never names bytes that were not on disk, and everything
- * older than one fsync window is readable. Delete: mark the entry GARBAGE (its keyframe table dropped: nothing
- * reads it), unlink, fsync the directory, drop the entry; a segment a writer still owns is never deleted. Deletes go
- * in batches: one synced batch marks thousands and records their keys, unlinks run by directory over a few threads
- * with one fsync per directory, one batch drops them (unsynced: the record survives until it is durable); an
- * unfinished batch is finished at open and by the next deletion.
+ * older than one fsync window is readable. Delete, in batches of thousands (see {@code SegmentDeleter}): the keys
+ * join an in-memory deleting set that every index reader skips, and one synced {@code gbatch|} record names them
+ * (the entries are not rewritten); the files are unlinked by directory with one fsync per directory, and a day
+ * directory the batch emptied is removed; one unsynced batch drops the entries (contiguous runs as range
+ * tombstones) with the record and the usage delta; the keys leave the deleting set once no read that started
+ * before the drop is still running. A segment a writer still owns is never deleted; an unfinished batch is finished
+ * at open (before any reader) and by the next deletion. Older versions marked entries GARBAGE; readers still skip
+ * those and recovery still finishes them.
  *
  * <h2>Recovery at open</h2>
- * Finish GARBAGE deletions; for each OPEN segment keep the indexed prefix, extend it over the valid records that
+ * Finish interrupted deletions ({@code gbatch|} records); for each OPEN segment keep the indexed prefix, extend it over the valid records that
  * follow, truncate at the first invalid one (a torn tail), seal it; index stray files (data, no entry) in each
  * camera's two newest day directories and delete strays without a valid record. Older strays are reported by
  * verify. Verify re-reads every record's CRC against the index and reports; it never repairs or throws.

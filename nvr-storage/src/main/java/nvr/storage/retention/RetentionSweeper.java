@@ -46,8 +46,12 @@ final class RetentionSweeper {
     private final HoldRegistry holds;
 
     private final java.util.function.Supplier<List<VolumeMeter.Usage>> measure;
-    /** Deletes one batch while the sweep thread chooses the next (one thread, exits when idle). */
-    private final java.util.concurrent.ThreadPoolExecutor deleting = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+    /**
+     * Deletes batches while the sweep thread chooses the next ones: two threads, so one batch's lookup and mark
+     * (index work) overlap the other's unlinks (file system work); idle threads exit.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor deleting = new java.util.concurrent.ThreadPoolExecutor(
+            Batch.IN_FLIGHT, Batch.IN_FLIGHT,
             5, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "nvr-retention-delete");
                 t.setDaemon(true);
@@ -164,14 +168,16 @@ final class RetentionSweeper {
     }
 
     /**
-     * Queues deletions and runs them through {@link Store#deleteSegments} in batches, on the deleting thread so
-     * that choosing the next batch overlaps deleting this one (at most one batch in flight; {@link #drain} waits
-     * for it); writes one audit event per camera and reason for the whole sweep. Byte accounting is optimistic
-     * (a segment counts as freed when queued); a failed batch is logged and retried by the next sweep (and its
-     * recorded part finished by the next deletion). Counters written by the deleting thread are read after drain.
+     * Queues deletions and runs them through {@link Store#beginDelete} and {@link Store.Deletion#finish} in
+     * batches, on the deleting threads so that choosing the next batch overlaps deleting this one (at most
+     * {@value #IN_FLIGHT} batches in flight; {@link #drain} waits for them); writes one audit event per camera and
+     * reason for the whole sweep. Byte accounting is optimistic (a segment counts as freed when queued); a batch
+     * that fails before its deletion is recorded is logged and retried by the next sweep, one that fails after is
+     * finished by the next deletion. Counters are written under this object's lock and read after drain.
      */
     private final class Batch {
         private static final int MAX_BATCH = 4096;
+        static final int IN_FLIGHT = 2;
         private final long now;
         long segments;
         long bytes;
@@ -182,7 +188,7 @@ final class RetentionSweeper {
         private List<SegmentInfo> pending = new ArrayList<>();
         // by identity: Store.deleteSegments returns the very instances it was given (no record hashing of paths)
         private Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
-        private java.util.concurrent.Future<?> inFlight;
+        private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
 
         Batch(long now) {
             this.now = now;
@@ -206,46 +212,64 @@ final class RetentionSweeper {
             Map<SegmentInfo, String> why = reasons;
             pending = new ArrayList<>();
             reasons = new java.util.IdentityHashMap<>();
-            awaitInFlight();
-            inFlight = deleting.submit(() -> deleteNow(work, why));
+            while (inFlight.size() >= IN_FLIGHT) {
+                awaitOldest();
+            }
+            inFlight.add(deleting.submit(() -> deleteNow(work, why)));
         }
 
         /** Deletes everything queued and waits for it. */
         void drain() {
             flushDeletes();
-            awaitInFlight();
+            while (!inFlight.isEmpty()) {
+                awaitOldest();
+            }
         }
 
-        private void awaitInFlight() {
-            if (inFlight == null) {
-                return;
-            }
+        private void awaitOldest() {
             try {
-                inFlight.get();
+                inFlight.poll().get();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (java.util.concurrent.ExecutionException e) {
                 LOG.log(System.Logger.Level.WARNING, "retention deletion failed: " + e.getCause());
             }
-            inFlight = null;
         }
 
         private void deleteNow(List<SegmentInfo> work, Map<SegmentInfo, String> why) {
-            List<SegmentInfo> done;
+            Store.Deletion d;
             try {
                 synchronized (holds.lock) {
-                    // Re-checked under the lock: a hold created since the segment was chosen wins.
+                    // Re-checked under the lock until the deletion is recorded: a hold created since the segment was
+                    // chosen wins; one created after it finds the segment gone.
                     work.removeIf(s -> holds.isHeld(s.camera(), s.startMs(), s.endMs()));
-                    done = store.deleteSegments(work);
+                    d = store.beginDelete(work);
                 }
             } catch (IOException | RuntimeException e) {
-                failures += work.size();
+                synchronized (this) {
+                    failures += work.size();
+                }
                 LOG.log(System.Logger.Level.WARNING, "retention could not delete " + work.size() + " segments (first "
                         + (work.isEmpty() ? "-" : work.get(0).file()) + "): " + e.getMessage()
                         + "; they are retried on the next sweep");
                 return;
             }
+            List<SegmentInfo> done = d.segments();
             ledger.removed(done);
+            account(done, why);
+            try {
+                d.finish();
+            } catch (IOException | RuntimeException e) {
+                synchronized (this) {
+                    failures += done.size();
+                }
+                LOG.log(System.Logger.Level.WARNING, "retention recorded the deletion of " + done.size() + " segments"
+                        + " but could not finish it (first " + (done.isEmpty() ? "-" : done.get(0).file()) + "): "
+                        + e.getMessage() + "; the next deletion finishes it");
+            }
+        }
+
+        private synchronized void account(List<SegmentInfo> done, Map<SegmentInfo, String> why) {
             long[] r = null;
             String rCamera = null;
             String rReason = null;
