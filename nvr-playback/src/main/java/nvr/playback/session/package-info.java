@@ -10,11 +10,14 @@
  * and counts as late ({@code nvr.playback.frames.late}) when that flush starts more than 40 ms after its
  * due time; an unpaced download flushes once per batch of frames.
  *
- * <p><b>Sending.</b> A frame is muxed to PS and its RTP packets are laid out back to back in one pooled
- * buffer ({@link nvr.gb28181.rtp.RtpPacketizer#packetizeInto}): over TCP that buffer is one write (RFC 4571
- * frames are a byte stream); over UDP it is sent with UDP GSO where epoll offers it (the packets sit at a
- * fixed stride, which is what GSO cuts at), else as one slice per datagram. Payloads stay at 1,400 bytes
- * on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default.
+ * <p><b>Sending.</b> The read-ahead lays each frame out as its finished RTP packets of PS, back to back in
+ * one pooled buffer ({@link nvr.gb28181.ps.PsRtpPacketizer#layOut}: the payload is copied once, from the
+ * storage cursor's window into the packets); the event loop only stamps sequence numbers, RTP timestamp and
+ * SCR/PTS into them ({@link nvr.gb28181.ps.PsRtpPacketizer#stamp}) and writes the buffer. Over TCP it is one
+ * write (RFC 4571 frames are a byte stream); over UDP it is sent with UDP GSO where epoll offers it (the
+ * packets sit at a fixed stride, which is what GSO cuts at), else as one slice per datagram. Payloads stay
+ * at 1,400 bytes on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default, and a download's
+ * throughput is bounded by the disk thread's per-byte work, not by the packet count.
  *
  * <p><b>RTP timestamps (the choice).</b> The 90 kHz RTP timestamp (and the PS PTS/DTS, which equal it)
  * advance by the <em>media</em> time between consecutive frames sent, at any Scale: at Scale 4 the
