@@ -480,6 +480,19 @@ final class SegmentIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts flushing the segments family's memtable in the background: range tombstones in the mutable memtable
+     * are re-fragmented by every new iterator (measured: +1-2 ms per seek while ~1,500 are there); in an SST they
+     * are fragmented once when the table is opened.
+     */
+    void flushSegmentsSoon() {
+        try (Guard g = open(); org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(false)) {
+            db.flush(f, segments);
+        } catch (RocksDBException e) {
+            // only a read-speed measure: the next flush happens anyway
+        }
+    }
+
     byte[] metaGet(String k) throws IOException {
         try (Guard g = open()) {
             return db.get(meta, read, bytes(k));

@@ -152,10 +152,36 @@ public final class RetentionSweepBenchmark {
             }
             System.out.printf("sweep phases (Store.deleteSegments, wall): %ssum %.0f ms of the sweep's %.0f ms (the rest:"
                     + " choosing candidates and bookkeeping not overlapped with deleting)%n", phases, phasesMs, sweepMs);
+            // Reads after the sweep: the deleted day is now range tombstones (SegmentDeleter's drop). The same queries
+            // on a live camera, whose key range for that day never held anything, are the reference.
+            System.out.println("reads of the deleted day after the sweep (swept camera) vs the same empty day of a"
+                    + " live camera (never written):");
+            System.out.println("  locate(): " + describe(readTimes(store, "cam-00", hours, true)) + " vs "
+                    + describe(readTimes(store, "live-00", hours, true)));
+            System.out.println("  segments(day): " + describe(readTimes(store, "cam-00", hours, false)) + " vs "
+                    + describe(readTimes(store, "live-00", hours, false)));
             System.out.printf("ingest append() latency, %d cameras x 25 fps x 10 kB:%n", liveCameras);
             System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
             System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
         }
+    }
+
+    /** Sorted latencies (ns) of 2,000 locate() calls at random instants of the built range, or segments() of it. */
+    private static long[] readTimes(Store store, String camera, int hours, boolean locate) {
+        java.util.Random rnd = new java.util.Random(1);
+        long span = hours * 3_600_000L;
+        long[] out = new long[2000];
+        for (int i = 0; i < out.length; i++) {
+            long t0 = System.nanoTime();
+            if (locate) {
+                store.locate(camera, T0 + (long) (rnd.nextDouble() * span));
+            } else {
+                store.segments(camera, T0, T0 + span);
+            }
+            out[i] = System.nanoTime() - t0;
+        }
+        Arrays.sort(out);
+        return out;
     }
 
     /** CPU time (ns) of live threads whose name starts with one of the prefixes, by thread id. */
