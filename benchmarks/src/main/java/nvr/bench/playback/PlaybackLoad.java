@@ -107,7 +107,7 @@ public final class PlaybackLoad {
             DownloadThroughput dl = new DownloadThroughput(store, service, handler, dlCam, dlT0, dlT0 + dlMs);
             System.out.printf("download range: %d s, %d segment bytes (%.2f GiB); load average %.2f%n", dlMs / 1000,
                 dl.fileBytes(), dl.fileBytes() / (double) (1L << 30), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            dl.warmUp(0.25);
+            dl.warmUp(0.5, 2);
             for (int r = 1; r <= downloadRepeats; r++) {
                 dl.round(r, cold);
             }
