@@ -230,20 +230,38 @@ final class SegmentDeleter implements AutoCloseable {
 
     /** camera -> its starts ascending, the shape {@link DeletingSet} holds. */
     private static Map<String, long[]> startsByCamera(List<SegmentIndex.Segment> found) {
-        Map<String, int[]> counts = new HashMap<>();
-        for (SegmentIndex.Segment f : found) {
-            counts.computeIfAbsent(f.camera(), c -> new int[1])[0]++;
-        }
         Map<String, long[]> out = new HashMap<>();
-        Map<String, int[]> fill = new HashMap<>();
-        for (SegmentIndex.Segment f : found) {
-            long[] a = out.computeIfAbsent(f.camera(), c -> new long[counts.get(c)[0]]);
-            a[fill.computeIfAbsent(f.camera(), c -> new int[1])[0]++] = f.startMs();
-        }
-        for (long[] a : out.values()) {
-            java.util.Arrays.sort(a); // found is in key order per camera already: a linear pass
-        }
+        forEachCamera(found, (camera, from, to) -> {
+            long[] a = new long[to - from];
+            for (int i = from; i < to; i++) {
+                a[i - from] = found.get(i).startMs();
+            }
+            long[] old = out.get(camera); // a camera listed in two places (not from a lookup): merged
+            if (old != null) {
+                a = java.util.Arrays.copyOf(old, old.length + a.length);
+                for (int i = from; i < to; i++) {
+                    a[old.length + i - from] = found.get(i).startMs();
+                }
+            }
+            java.util.Arrays.sort(a); // in key order already when it comes from a lookup: a linear pass
+            out.put(camera, a);
+        });
         return out;
+    }
+
+    private interface CameraRun {
+        void accept(String camera, int from, int to);
+    }
+
+    /** Calls action for each run [from, to) of consecutive entries of one camera (lookups group them so). */
+    private static void forEachCamera(List<SegmentIndex.Segment> found, CameraRun action) {
+        int from = 0;
+        for (int i = 1; i <= found.size(); i++) {
+            if (i == found.size() || !found.get(i).camera().equals(found.get(from).camera())) {
+                action.accept(found.get(from).camera(), from, i);
+                from = i;
+            }
+        }
     }
 
     private static void record(Timer t, long nanos) {
@@ -576,23 +594,22 @@ final class SegmentDeleter implements AutoCloseable {
      * named entries marked GARBAGE.
      */
     static byte[] encode(List<SegmentIndex.Segment> found) {
-        Map<String, List<SegmentIndex.Segment>> byCamera = new LinkedHashMap<>();
-        for (SegmentIndex.Segment f : found) {
-            byCamera.computeIfAbsent(f.camera(), c -> new ArrayList<>()).add(f);
-        }
-        int size = 1;
+        List<int[]> runs = new ArrayList<>(); // (from, to) per camera run
         List<byte[]> names = new ArrayList<>();
-        for (Map.Entry<String, List<SegmentIndex.Segment>> e : byCamera.entrySet()) {
-            byte[] n = e.getKey().getBytes(StandardCharsets.UTF_8);
-            names.add(n);
-            size += 2 + n.length + 4 + 16 * e.getValue().size();
+        forEachCamera(found, (camera, from, to) -> {
+            runs.add(new int[] {from, to});
+            names.add(camera.getBytes(StandardCharsets.UTF_8));
+        });
+        int size = 1;
+        for (int i = 0; i < runs.size(); i++) {
+            size += 2 + names.get(i).length + 4 + 16 * (runs.get(i)[1] - runs.get(i)[0]);
         }
         ByteBuffer b = ByteBuffer.allocate(size).put((byte) RECORD_VERSION);
-        int i = 0;
-        for (List<SegmentIndex.Segment> segs : byCamera.values()) {
-            byte[] n = names.get(i++);
-            b.putShort((short) n.length).put(n).putInt(segs.size());
-            for (SegmentIndex.Segment s : segs) {
+        for (int r = 0; r < runs.size(); r++) {
+            byte[] n = names.get(r);
+            b.putShort((short) n.length).put(n).putInt(runs.get(r)[1] - runs.get(r)[0]);
+            for (int i = runs.get(r)[0]; i < runs.get(r)[1]; i++) {
+                SegmentIndex.Segment s = found.get(i);
                 b.putLong(s.startMs()).putLong(s.entry().bytes());
             }
         }

@@ -395,8 +395,12 @@ public final class Store implements AutoCloseable {
         List<SegmentInfo[]> wanted = new ArrayList<>();
         for (Map.Entry<String, List<SegmentInfo>> e : byCamera.entrySet()) {
             Set<Long> o = open.getOrDefault(e.getKey(), Set.of());
-            SegmentInfo[] w = e.getValue().stream().filter(si -> !o.contains(si.startMs()))
-                    .sorted(java.util.Comparator.comparingLong(SegmentInfo::startMs)).toArray(SegmentInfo[]::new);
+            List<SegmentInfo> l = e.getValue();
+            SegmentInfo[] w = (o.isEmpty() ? l : l.stream().filter(si -> !o.contains(si.startMs())).toList())
+                    .toArray(new SegmentInfo[0]);
+            if (!sortedByStart(w)) { // retention hands them over oldest first already
+                java.util.Arrays.sort(w, java.util.Comparator.comparingLong(SegmentInfo::startMs));
+            }
             if (w.length > 0) {
                 wanted.add(w);
             }
@@ -427,6 +431,15 @@ public final class Store implements AutoCloseable {
         }
         metrics.segmentsDeleted.increment(deleted.size());
         return new Deletion(m, deleted);
+    }
+
+    private static boolean sortedByStart(SegmentInfo[] w) {
+        for (int i = 1; i < w.length; i++) {
+            if (w[i - 1].startMs() > w[i].startMs()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Starts of the segments writers own, for the given cameras (one pass over the few open segments). */

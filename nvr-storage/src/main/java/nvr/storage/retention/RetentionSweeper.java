@@ -188,6 +188,8 @@ final class RetentionSweeper {
         private List<SegmentInfo> pending = new ArrayList<>();
         // by identity: Store.deleteSegments returns the very instances it was given (no record hashing of paths)
         private Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
+        /** The reason of every pending segment; null when they differ (then {@link #reasons} has each). */
+        private String soleReason;
         private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
 
         Batch(long now) {
@@ -195,8 +197,18 @@ final class RetentionSweeper {
         }
 
         boolean delete(SegmentInfo s, String reason) {
+            if (pending.isEmpty()) {
+                soleReason = reason;
+            } else if (soleReason != null && !soleReason.equals(reason)) { // mixed: one reason per segment from now
+                for (SegmentInfo p : pending) {
+                    reasons.put(p, soleReason);
+                }
+                soleReason = null;
+            }
             pending.add(s);
-            reasons.put(s, reason);
+            if (soleReason == null) {
+                reasons.put(s, reason);
+            }
             if (pending.size() >= MAX_BATCH) {
                 flushDeletes();
             }
@@ -209,13 +221,15 @@ final class RetentionSweeper {
                 return;
             }
             List<SegmentInfo> work = pending;
-            Map<SegmentInfo, String> why = reasons;
+            String sole = soleReason;
+            Map<SegmentInfo, String> why = sole != null ? Map.of() : reasons;
             pending = new ArrayList<>();
             reasons = new java.util.IdentityHashMap<>();
+            soleReason = null;
             while (inFlight.size() >= IN_FLIGHT) {
                 awaitOldest();
             }
-            inFlight.add(deleting.submit(() -> deleteNow(work, why)));
+            inFlight.add(deleting.submit(() -> deleteNow(work, sole, why)));
         }
 
         /** Deletes everything queued and waits for it. */
@@ -236,7 +250,7 @@ final class RetentionSweeper {
             }
         }
 
-        private void deleteNow(List<SegmentInfo> work, Map<SegmentInfo, String> why) {
+        private void deleteNow(List<SegmentInfo> work, String sole, Map<SegmentInfo, String> why) {
             Store.Deletion d;
             try {
                 synchronized (holds.lock) {
@@ -256,7 +270,7 @@ final class RetentionSweeper {
             }
             List<SegmentInfo> done = d.segments();
             ledger.removed(done);
-            account(done, why);
+            account(done, sole, why);
             try {
                 d.finish();
             } catch (IOException | RuntimeException e) {
@@ -269,14 +283,14 @@ final class RetentionSweeper {
             }
         }
 
-        private synchronized void account(List<SegmentInfo> done, Map<SegmentInfo, String> why) {
+        private synchronized void account(List<SegmentInfo> done, String sole, Map<SegmentInfo, String> why) {
             long[] r = null;
             String rCamera = null;
             String rReason = null;
             for (SegmentInfo s : done) {
                 segments++;
                 bytes += s.bytes();
-                String reason = why.get(s);
+                String reason = sole != null ? sole : why.get(s);
                 if (r == null || !s.camera().equals(rCamera) || !reason.equals(rReason)) { // runs share one key
                     rCamera = s.camera();
                     rReason = reason;
