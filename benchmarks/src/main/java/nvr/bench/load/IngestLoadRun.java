@@ -20,7 +20,11 @@ import java.util.stream.Stream;
  * Runs the ingest load test end to end, each side in its own JVM: for every N, first the raw-socket baseline
  * ({@code RawReceiver}) and then the NVR ({@code IngestServer}: RtpReceivers + Store) receive the same
  * {@code LoadGenerator} traffic. CPU comes from /proc/PID/stat (utime+stime) over the steady window after a
- * warm-up, RSS from /proc/PID/status, heap from the NVR after a GC. Prints a Markdown table.
+ * warm-up, RSS from /proc/PID/status, heap from the NVR after a GC. Prints a Markdown table, and on stderr the
+ * CPU of every thread group (user+sys). The JIT compiler's share is a column of its own: at 256 cameras C2 still
+ * compiles the receive path 10-20 s into a run on this 2-core VM (10-19% of a core inside a window that starts
+ * after a 10 s warm-up, 2-10% after a 20 s one), a start-up cost that a recorder running for months does not pay
+ * per camera, and the largest source of run-to-run spread.
  *
  * <pre>java -cp benchmarks.jar nvr.bench.load.IngestLoadRun --cameras 16,64,256 --seconds 40 --warmup 10</pre>
  * Options: {@code --bitrate} per camera (default 4000000), {@code --modes raw,nvr}, {@code --io-threads K},
@@ -30,7 +34,7 @@ public final class IngestLoadRun {
     private static final double CLK_TCK = 100.0; // USER_HZ on Linux
 
     record Sample(String mode, int cameras, double serverCpuPct, double rtpCpuPct, double storageCpuPct,
-                  double genCpuPct, long rssBytes, long heapBytes,
+                  double jitCpuPct, double gcCpuPct, double genCpuPct, long rssBytes, long heapBytes,
                   long framesSent, long framesStored, long framesOnDisk, long packetsSent, long packetsReceived,
                   long packetsLost, long droppedBroken, long droppedOverload) {
     }
@@ -56,14 +60,15 @@ public final class IngestLoadRun {
             }
         }
         System.out.println("| N | receiver | process CPU % of a core | per camera | of which RTP event loops | of which storage writer "
-                + "| generator CPU % | RSS MiB (per cam) | heap MiB after GC (per cam) | frames sent | frames stored (on disk) "
+                + "| of which JIT compiler / GC | per camera without JIT | generator CPU % | RSS MiB (per cam) | heap MiB after GC (per cam) | frames sent | frames stored (on disk) "
                 + "| packets sent / received | lost pkts | dropped broken / overload |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (Sample s : all) {
-            System.out.printf("| %d | %s | %.1f | %.3f | %s | %s | %.1f | %.0f (%.2f) | %s | %s | %s | %d / %d | %d | %s |%n",
+            System.out.printf("| %d | %s | %.1f | %.3f | %s | %s | %.1f / %.1f | %.3f | %.1f | %.0f (%.2f) | %s | %s | %s | %d / %d | %d | %s |%n",
                     s.cameras, s.mode, s.serverCpuPct, s.serverCpuPct / s.cameras,
                     s.mode.equals("raw") ? "-" : String.format("%.1f (%.3f/cam)", s.rtpCpuPct, s.rtpCpuPct / s.cameras),
-                    s.mode.equals("raw") ? "-" : String.format("%.1f", s.storageCpuPct), s.genCpuPct,
+                    s.mode.equals("raw") ? "-" : String.format("%.1f", s.storageCpuPct), s.jitCpuPct, s.gcCpuPct,
+                    (s.serverCpuPct - s.jitCpuPct) / s.cameras, s.genCpuPct,
                     s.rssBytes / 1048576.0, s.rssBytes / 1048576.0 / s.cameras,
                     s.heapBytes < 0 ? "-" : String.format("%.0f (%.2f)", s.heapBytes / 1048576.0, s.heapBytes / 1048576.0 / s.cameras),
                     s.framesSent, s.framesStored < 0 ? "-" : s.framesStored + " (" + s.framesOnDisk + ")",
@@ -102,6 +107,8 @@ public final class IngestLoadRun {
         java.util.Map<String, Long> th2 = threadTicks(server.pid());
         long g2 = cpuTicks(gen.pid());
         long rss = rss(server.pid());
+        System.err.println(mode + " " + cameras + " cameras, CPU % of a core by thread group, user+sys: "
+                + threadBreakdown(th1, th2, (t2 - t1) / 1e9));
         String genOut = new String(gen.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         gen.waitFor(60, TimeUnit.SECONDS);
         Thread.sleep(2000); // let the receiver drain
@@ -112,6 +119,9 @@ public final class IngestLoadRun {
         return new Sample(mode, cameras, (s2 - s1) / CLK_TCK / secs * 100,
                 (group(th2, "nvr-rtp") - group(th1, "nvr-rtp")) / CLK_TCK / secs * 100,
                 (group(th2, "nvr-storage") - group(th1, "nvr-storage")) / CLK_TCK / secs * 100,
+                (group(th2, "C2 CompilerThre") + group(th2, "C1 CompilerThre") - group(th1, "C2 CompilerThre")
+                        - group(th1, "C1 CompilerThre")) / CLK_TCK / secs * 100,
+                (group(th2, "GC Thread") + group(th2, "G1 ") - group(th1, "GC Thread") - group(th1, "G1 ")) / CLK_TCK / secs * 100,
                 (g2 - g1) / CLK_TCK / secs * 100, rss,
                 num(stats, "heapAfterGc"), num(genOut, "framesSent"), num(fin, "framesStored"), num(fin, "framesOnDisk"),
                 num(genOut, "packetsSent"), num(fin, "packets"), num(fin, "packetsLost"), num(fin, "framesDroppedBroken"),
@@ -147,7 +157,35 @@ public final class IngestLoadRun {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]);
     }
 
-    /** CPU ticks per thread (tid:name), from /proc/PID/task/TID/stat; threads that ended are missing. */
+    /**
+     * CPU of each thread group over the window (threads named alike with their numbers dropped), user+sys, busiest
+     * first: where the process's CPU goes besides the RTP loops and the storage writer (GC, JIT, fsync helpers).
+     */
+    static String threadBreakdown(java.util.Map<String, Long> before, java.util.Map<String, Long> after, double secs) {
+        java.util.Map<String, long[]> groups = new java.util.TreeMap<>();
+        for (var e : after.entrySet()) {
+            if (e.getKey().endsWith(":sys")) {
+                continue;
+            }
+            String tid = e.getKey();
+            String name = tid.substring(tid.indexOf(':') + 1).replaceAll("[0-9#]+", "#");
+            long[] g = groups.computeIfAbsent(name, k -> new long[2]);
+            g[0] += e.getValue() - before.getOrDefault(tid, 0L);
+            g[1] += after.getOrDefault(tid + ":sys", 0L) - before.getOrDefault(tid + ":sys", 0L);
+        }
+        StringBuilder sb = new StringBuilder();
+        groups.entrySet().stream().filter(e -> e.getValue()[0] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+                .forEach(e -> sb.append(String.format("%s %.1f (%.1f+%.1f); ", e.getKey(),
+                        e.getValue()[0] / CLK_TCK / secs * 100, (e.getValue()[0] - e.getValue()[1]) / CLK_TCK / secs * 100,
+                        e.getValue()[1] / CLK_TCK / secs * 100)));
+        return sb.toString();
+    }
+
+    /**
+     * CPU ticks per thread (tid:name, utime+stime), from /proc/PID/task/TID/stat, plus each thread's stime alone
+     * under tid:name:sys; threads that ended are missing.
+     */
     static java.util.Map<String, Long> threadTicks(long pid) throws IOException {
         java.util.Map<String, Long> out = new java.util.HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
@@ -157,6 +195,7 @@ public final class IngestLoadRun {
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
                     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                     out.put(t.getFileName() + ":" + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    out.put(t.getFileName() + ":" + name + ":sys", Long.parseLong(f[12]));
                 } catch (IOException e) {
                     // the thread ended meanwhile
                 }
@@ -168,7 +207,7 @@ public final class IngestLoadRun {
     private static long group(java.util.Map<String, Long> ticks, String prefix) {
         long sum = 0;
         for (var e : ticks.entrySet()) {
-            if (e.getKey().substring(e.getKey().indexOf(':') + 1).startsWith(prefix)) {
+            if (!e.getKey().endsWith(":sys") && e.getKey().substring(e.getKey().indexOf(':') + 1).startsWith(prefix)) {
                 sum += e.getValue();
             }
         }
