@@ -304,7 +304,7 @@ final class DownloadThroughput {
         }
     }
 
-    /** CPU time per live thread (ns), pools merged by name prefix. */
+    /** CPU time per live thread (ns), pools merged by name prefix: which stage of the pipeline works and which waits. */
     static Map<String, Long> threadCpu() {
         var mx = ManagementFactory.getThreadMXBean();
         Map<String, Long> out = new TreeMap<>();

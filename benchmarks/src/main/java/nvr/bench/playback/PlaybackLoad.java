@@ -203,7 +203,7 @@ public final class PlaybackLoad {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long gc0 = gcMillis();
-        java.util.Map<String, Long> threads0 = threadCpu();
+        java.util.Map<String, Long> threads0 = DownloadThroughput.threadCpu();
         double disk0 = service.metrics().waits("disk");
         var latenessTimer = service.metrics().registry().find("nvr.playback.frame.lateness").timer(); // null before d7d3c0d
         double lateSum0 = latenessTimer == null ? 0 : latenessTimer.totalTime(TimeUnit.MILLISECONDS);
@@ -230,7 +230,7 @@ public final class PlaybackLoad {
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
         long gc = gcMillis() - gc0;
         java.util.Map<String, Long> threadsUsed = new java.util.TreeMap<>();
-        threadCpu().forEach((name, ns) -> threadsUsed.merge(name.replaceAll("[-#]?[0-9]+(-[0-9]+)?$", ""),
+        DownloadThroughput.threadCpu().forEach((name, ns) -> threadsUsed.merge(name.replaceAll("[-#]?[0-9]+(-[0-9]+)?$", ""),
             ns - threads0.getOrDefault(name, 0L), Long::sum));
         double diskWaits = service.metrics().waits("disk") - disk0;
         for (BenchDialog d : dialogs) {
@@ -297,20 +297,6 @@ public final class PlaybackLoad {
     static void dropCaches() throws IOException, InterruptedException {
         new ProcessBuilder("sync").inheritIO().start().waitFor();
         Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
-    }
-
-    /** CPU time per live thread, to see which stage of the pipeline works and which waits. */
-    static java.util.Map<String, Long> threadCpu() {
-        var mx = ManagementFactory.getThreadMXBean();
-        java.util.Map<String, Long> out = new java.util.TreeMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            var info = mx.getThreadInfo(id);
-            long t = mx.getThreadCpuTime(id);
-            if (info != null && t > 0) {
-                out.merge(info.getThreadName(), t, Long::sum);
-            }
-        }
-        return out;
     }
 
     private PlaybackLoad() {
