@@ -51,10 +51,16 @@ final class BenchFootage {
         return new Clip(aus, key);
     }
 
-    /** Appends frames through the camera's writer (retrying while its queue is full) and flushes. */
+    /**
+     * Appends a frame through the camera's writer. A refused keyframe is retried (the queue drains); a refused
+     * other frame cannot be (the writer then drops the rest of its GOP), so it fails instead of spinning forever.
+     */
     static void append(Store store, String camera, long timeMs, boolean key, byte[] au) throws InterruptedException {
         CameraWriter w = store.writer(camera);
         while (!w.append(timeMs, key, Codec.H264.streamType(), au)) {
+            if (!key) {
+                throw new IllegalStateException("the store's writer queue was full mid-GOP: flush more often while recording");
+            }
             Thread.sleep(2);
         }
     }
