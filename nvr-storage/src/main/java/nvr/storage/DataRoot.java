@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,7 +50,8 @@ final class DataRoot implements AutoCloseable {
     static DataRoot open(Path path) throws IOException {
         path = path.toAbsolutePath().normalize();
         Files.createDirectories(path);
-        FileChannel ch = FileChannel.open(path.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = FileChannel.open(path.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = ch.tryLock();
@@ -57,16 +59,31 @@ final class DataRoot implements AutoCloseable {
             lock = null;
         }
         if (lock == null) {
+            OptionalLong holder = holderPid(ch);
             ch.close();
-            throw new IOException("data root " + path + " is in use by another nvr process (lock on "
-                    + path.resolve("lock") + "); stop that process or configure a different storage root");
+            throw new RootInUseException(path, holder);
         }
         try {
+            // the holder's pid, so a refused second recorder can name the process to stop (not synced: a hint only)
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             return new DataRoot(path, readOrCreateMeta(path), ch, lock);
         } catch (IOException | RuntimeException e) {
             lock.release();
             ch.close();
             throw e;
+        }
+    }
+
+    /** The pid a holder wrote into the lock file (at most 20 digits and a newline), or empty. */
+    private static OptionalLong holderPid(FileChannel ch) {
+        try {
+            ByteBuffer b = ByteBuffer.allocate(24);
+            ch.read(b, 0);
+            String text = new String(b.array(), 0, b.position(), StandardCharsets.US_ASCII).trim();
+            return text.matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(text)) : OptionalLong.empty();
+        } catch (IOException e) {
+            return OptionalLong.empty();
         }
     }
 

@@ -4,6 +4,7 @@
  * <h2>Layout</h2>
  * <pre>
  * &lt;root&gt;/lock                     held (flock) while a store has the root open: a second process fails fast
+ *                                  (the file holds the holder's pid, so the refusal can name it)
  * &lt;root&gt;/meta                     "nvr-data-root 1\nuuid=&lt;uuid&gt;\n"; the uuid is also in the index (meta CF
  *                                  "root|&lt;uuid&gt;"), so a wrongly mounted disk is refused at open
  * &lt;root&gt;/segments/&lt;camera&gt;/&lt;yyyy-mm-dd UTC&gt;/&lt;start-ms&gt;.seg

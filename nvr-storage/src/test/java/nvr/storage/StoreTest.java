@@ -169,8 +169,10 @@ class StoreTest {
             s.audit(new AuditEvent(T0, "34020000002000000001", "playback", "camX", T0 - 5000, T0, "say \"hi\"\n"));
             s.audit(new AuditEvent(T0 + 1, "cli", "export", "camX", 1, 2, null));
             s.flush();
-            IOException e = assertThrows(IOException.class, () -> Store.open(config(dir, 60, 20), null));
-            assertTrue(e.getMessage().contains("in use by another nvr process"), e.getMessage());
+            RootInUseException e = assertThrows(RootInUseException.class, () -> Store.open(config(dir, 60, 20), null));
+            assertTrue(e.getMessage().contains("in use by another nvr process (pid " + ProcessHandle.current().pid() + ")"),
+                    e.getMessage());
+            assertEquals(java.util.OptionalLong.of(ProcessHandle.current().pid()), e.holderPid());
         }
         try (Store s = Store.open(config(dir, 60, 20), new SimpleMeterRegistry())) {
             List<AuditEvent> ev = s.auditEvents(0, Long.MAX_VALUE);

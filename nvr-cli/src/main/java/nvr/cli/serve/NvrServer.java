@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import nvr.storage.retention.RetentionConfig;
 import nvr.storage.retention.RetentionManager;
 import nvr.storage.retention.RetentionPolicy;
@@ -38,6 +37,7 @@ import nvr.ingest.sip.SipServer;
 import nvr.playback.PlaybackConfig;
 import nvr.playback.PlaybackService;
 import nvr.playback.sip.PlaybackSipHandler;
+import nvr.storage.RootInUseException;
 import nvr.storage.Store;
 import nvr.storage.StoreConfig;
 
@@ -194,13 +194,10 @@ public final class NvrServer implements AutoCloseable {
      * the line names the root and the pid holding it, as operators grep for, instead of the store's wording.
      */
     private static CliException storeRefused(List<Path> roots, IOException e) {
-        for (Path root : roots) {
-            OptionalLong pid = RootLockHolder.otherHolder(root);
-            if (pid.isPresent()) {
-                return CliException.failed("data root " + root.toAbsolutePath().normalize()
-                        + " is already used by a running nvr (pid " + pid.getAsLong()
-                        + "); stop it first, or give this one other storage.roots");
-            }
+        if (e instanceof RootInUseException used) {
+            return CliException.failed("data root " + used.root() + " is already used by a running nvr"
+                    + (used.holderPid().isPresent() ? " (pid " + used.holderPid().getAsLong() + ")" : "")
+                    + "; stop it first, or give this one other storage.roots");
         }
         return CliException.failed("cannot open storage in " + roots + ": " + e.getMessage());
     }
