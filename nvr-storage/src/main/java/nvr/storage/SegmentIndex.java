@@ -561,25 +561,7 @@ final class SegmentIndex implements AutoCloseable {
      * tombstones it just wrote, and an unbounded seek or next would step over every one of them.
      */
     void scanStartsWithin(String camera, long fromStart, long toStart, java.util.function.Predicate<Segment> action) {
-        fromStart = Math.max(0, fromStart);
-        if (toStart <= fromStart) {
-            return;
-        }
-        try (Guard g = openRead();
-             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
-             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
-             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(segments, ro)) {
-            for (it.seekToFirst(); it.isValid(); it.next()) {
-                if (hidden(camera, it.key())) {
-                    continue;
-                }
-                Segment s = decodeOf(camera, it.key(), it.value(), false);
-                if (s != null && s.entry().state() != IndexEntry.State.GARBAGE && !action.test(s)) {
-                    return;
-                }
-            }
-        }
+        scanKeysWithin(camera, fromStart, toStart, (start, live) -> live == null || action.test(live));
     }
 
     /** What {@link #scanKeysWithin} shows for each key. */
