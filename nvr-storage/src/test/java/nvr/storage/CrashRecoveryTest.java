@@ -107,16 +107,8 @@ class CrashRecoveryTest {
     }
 
     private Trial runChild(Path root, long base, Random rnd) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
-                // RocksDB unpacks its 13 MB native library into java.io.tmpdir and deletes it only at a clean
-                // exit: a killed child would leave one in /tmp per trial, here it goes with the test's directory
-                "-Djava.io.tmpdir=" + root.getParent(),
-                "-cp", cp, CrashChild.class.getName(), root.toString(), Long.toString(base),
+        Process p = ChildJvm.start(root, CrashChild.class, root.toString(), Long.toString(base),
                 Integer.toString(CAMERAS), "5");
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
         AtomicLong durable = new AtomicLong(-1);
         AtomicReference<String> dropped = new AtomicReference<>();
         CountDownLatch ready = new CountDownLatch(1);

@@ -86,15 +86,7 @@ class DeletionCrashTest {
 
     /** Runs the child and kills it after a random number of finished batches (or mid-start); returns that number. */
     private static int runChild(Path root, Random rnd) throws Exception {
-        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
-                // RocksDB unpacks its 13 MB native library into java.io.tmpdir and deletes it only at a clean
-                // exit: a killed child would leave one in /tmp per trial, here it goes with the test's directory
-                "-Djava.io.tmpdir=" + root.getParent(),
-                "-cp", cp, DeleteCrashChild.class.getName(), root.toString());
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
+        Process p = ChildJvm.start(root, DeleteCrashChild.class, root.toString());
         CountDownLatch ready = new CountDownLatch(1);
         AtomicInteger batches = new AtomicInteger();
         AtomicReference<String> error = new AtomicReference<>();
