@@ -147,16 +147,10 @@ final class SegmentDeleter implements AutoCloseable {
     }
 
     /**
-     * Deletes the entries found by lookup (which runs under the mark lock, sees no key of a batch in flight, and
-     * must return none owned by a writer) with the three steps above, after finishing any batch an earlier call
-     * left unfinished. Returns the bytes freed per root.
+     * Step 1 (mark) for the entries found by lookup (which runs under the mark lock, sees no key of a batch in flight,
+     * and must return none owned by a writer), after finishing any batch an earlier call left unfinished: null when
+     * lookup found nothing. The caller must {@link Marked#finish} it (unlink, drop: returns the bytes freed per root).
      */
-    Map<UUID, Long> delete(java.util.function.Supplier<Found> lookup) throws IOException {
-        Marked m = mark(lookup);
-        return m == null ? Map.of() : m.finish();
-    }
-
-    /** Steps 1 of {@link #delete}: null when lookup found nothing. The caller must {@link Marked#finish} it. */
     Marked mark(java.util.function.Supplier<Found> lookup) throws IOException {
         synchronized (markLock) {
             retireDue();
