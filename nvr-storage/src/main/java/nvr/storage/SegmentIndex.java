@@ -85,7 +85,7 @@ final class SegmentIndex implements AutoCloseable {
     }
 
     static SegmentIndex open(Path dir) throws IOException {
-        RocksDB.loadLibrary();
+        RocksDbNativeLibrary.load();
         Files.createDirectories(dir);
         Cache cache = new LRUCache(BLOCK_CACHE_BYTES);
         ColumnFamilyOptions cfo = new ColumnFamilyOptions().setTableFormatConfig(tableFormat(cache));

@@ -15,8 +15,8 @@ final class ChildJvm {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx128m", "-Xshare:auto",
-                // RocksDB unpacks its 13 MB native library into java.io.tmpdir and deletes it only at a clean
-                // exit: a killed child would leave one in /tmp per trial, here it goes with the test's directory
+                // the test's own directory: CrashRecoveryTest checks that killed children leave nothing in it
+                // (RocksDB's loader left its 13 MB library behind at every kill before RocksDbNativeLibrary)
                 "-Djava.io.tmpdir=" + root.getParent(),
                 "-cp", cp, main.getName()));
         cmd.addAll(List.of(args));

@@ -76,6 +76,11 @@ class CrashRecoveryTest {
                 + recoveryActions + " recovery actions (seed " + seed + ")");
         assertTrue(totalDurable > trials * 5L, "children made too little durable to test anything: " + totalDurable);
         assertTrue(recoveryActions > 0, "no kill ever interrupted a write: the test is not testing recovery");
+        // the children's java.io.tmpdir: a killed recorder must leave no unpacked RocksDB library behind
+        try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
+            List<String> junk = left.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("group")).toList();
+            assertTrue(junk.isEmpty(), trials + " killed writers left in their temp directory: " + junk);
+        }
     }
 
     /** Runs trials on one data root; returns {durable rounds, recovery actions}. */
