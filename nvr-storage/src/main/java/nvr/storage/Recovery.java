@@ -27,6 +27,7 @@ final class Recovery {
     private final Map<UUID, DataRoot> rootsById;
     private final List<DataRoot> roots;
     private final List<VerifyReport.Problem> report = new ArrayList<>();
+    private static final String FINISHED_DELETION = "finished an interrupted deletion";
 
     Recovery(SegmentIndex index, Map<UUID, DataRoot> rootsById, List<DataRoot> roots) {
         this.index = index;
@@ -40,10 +41,27 @@ final class Recovery {
         for (DataRoot r : roots) {
             indexStrays(r);
         }
-        for (VerifyReport.Problem p : report) {
-            LOG.log(System.Logger.Level.WARNING, "recovery: " + p.file() + " at " + p.offset() + ": " + p.problem());
-        }
+        log(report);
         return report;
+    }
+
+    /** One line per repair, but one line for all finished deletions (a retention batch names thousands of files). */
+    private static void log(List<VerifyReport.Problem> report) {
+        List<VerifyReport.Problem> deletions = new ArrayList<>();
+        for (VerifyReport.Problem p : report) {
+            if (p.problem().equals(FINISHED_DELETION)) {
+                deletions.add(p);
+            } else {
+                LOG.log(System.Logger.Level.WARNING, "recovery: " + p.file() + " at " + p.offset() + ": " + p.problem());
+            }
+        }
+        if (deletions.size() == 1) {
+            LOG.log(System.Logger.Level.WARNING, "recovery: " + deletions.get(0).file() + ": " + FINISHED_DELETION);
+        } else if (!deletions.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "recovery: finished the interrupted deletion of " + deletions.size()
+                    + " segment files (" + deletions.get(0).file() + " ... " + deletions.get(deletions.size() - 1).file()
+                    + ")");
+        }
     }
 
     private void note(Path file, long offset, String what) {
@@ -76,7 +94,7 @@ final class Recovery {
     private void finishDeletions() throws IOException {
         try (SegmentDeleter deleter = new SegmentDeleter(index, rootsById, null, null, null)) {
             for (SegmentIndex.Segment s : deleter.finishPending()) {
-                note(fileOf(s.camera(), s.startMs(), s.entry()), 0, "finished an interrupted deletion");
+                note(fileOf(s.camera(), s.startMs(), s.entry()), 0, FINISHED_DELETION);
             }
         }
         for (String k : index.metaScan("garbage|").keySet()) {
@@ -93,7 +111,7 @@ final class Recovery {
                             Files.deleteIfExists(f);
                             DataRoot.fsyncDir(f.getParent());
                         }
-                        note(f, 0, "finished an interrupted deletion");
+                        note(f, 0, FINISHED_DELETION);
                     }
                     b.deleteSegment(camera, start).deleteMeta(SegmentIndex.openMarker(camera, start));
                     if (s != null) {
