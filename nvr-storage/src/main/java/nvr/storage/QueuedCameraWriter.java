@@ -9,12 +9,14 @@ package nvr.storage;
 final class QueuedCameraWriter implements CameraWriter {
     private final String camera;
     private final RootWriter root;
+    private final RootWriter.CameraState state; // the writer thread's state of this camera, resolved once
     private final Store store;
     private volatile boolean droppingGop;
 
     QueuedCameraWriter(String camera, RootWriter root, Store store) {
         this.camera = camera;
         this.root = root;
+        this.state = root.stateOf(camera);
         this.store = store;
     }
 
@@ -31,7 +33,7 @@ final class QueuedCameraWriter implements CameraWriter {
             refused = "bad-time";
         } else if (droppingGop && !keyframe) {
             refused = "gop";
-        } else if (!root.offer(new RootWriter.QueuedFrame(camera, timeMs, keyframe, streamType & 0xff, payload))) {
+        } else if (!root.offer(new RootWriter.QueuedFrame(state, timeMs, keyframe, streamType & 0xff, payload))) {
             refused = "queue";
         }
         if (refused != null) {

@@ -18,7 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,8 +46,11 @@ final class RootWriter implements Runnable {
     /** fsyncs in flight at once per group commit; they wait on the disk, not on a core. */
     private static final int FSYNC_THREADS = 8;
 
-    /** A queued frame. */
-    record QueuedFrame(String camera, long timeMs, boolean keyframe, int streamType, byte[] payload) {
+    /** A queued frame; {@code state} is its camera's writer-thread state, looked up once per camera, not per frame. */
+    record QueuedFrame(CameraState state, long timeMs, boolean keyframe, int streamType, byte[] payload) {
+        String camera() {
+            return state.camera;
+        }
     }
 
     private record Barrier(CompletableFuture<Void> done) {
@@ -54,12 +58,17 @@ final class RootWriter implements Runnable {
 
     private static final Object STOP = new Object();
 
-    /** Writer-thread state of one camera. */
-    private static final class CameraState {
+    /** Writer-thread state of one camera: created by any thread ({@link #stateOf}), its fields touched only by the writer thread. */
+    static final class CameraState {
+        final String camera;
         SegmentWriter segment;
         long lastMs = Long.MIN_VALUE;
         long lastArrivalNanos;
         long retryAfterNanos;
+
+        CameraState(String camera) {
+            this.camera = camera;
+        }
     }
 
     final DataRoot root;
@@ -74,9 +83,16 @@ final class RootWriter implements Runnable {
     private final long hardMaxSegmentBytes;
     private final long fsyncMs;
     private final long queueLimitBytes;
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /**
+     * Frames, barriers and STOP, many producers (event loops), one consumer. Lock-free: a producer pays one CAS, and
+     * a wake-up ({@link LockSupport#unpark}) only when the writer has gone to sleep on an empty queue ({@link #sleeping}).
+     */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** The writer is parked (or about to park) until the next item: a producer must unpark it. */
+    private volatile boolean sleeping;
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final Map<String, CameraState> cameras = new HashMap<>();
+    /** Every camera this root has written for; added to by producers' {@link #stateOf}, iterated by the writer. */
+    private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<SegmentWriter> sealing = new ArrayList<>();
     /** Sealed segments whose directory fsync failed: not indexed or closed yet, retried by the next commit. */
     private final List<SegmentWriter> unnamedSealed = new ArrayList<>();
@@ -120,6 +136,19 @@ final class RootWriter implements Runnable {
         thread.start();
     }
 
+    /** The writer-thread state of a camera, created on first use; a camera writer keeps it for all its frames. */
+    CameraState stateOf(String camera) {
+        return cameras.computeIfAbsent(camera, CameraState::new);
+    }
+
+    /** Queues an item and wakes the writer when it sleeps (a Dekker pair: enqueue then read flag, vs set flag then poll). */
+    private void enqueue(Object item) {
+        queue.offer(item);
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
     /** Queues a frame unless the byte bound would be exceeded. Never blocks. */
     boolean offer(QueuedFrame f) {
         long len = f.payload().length + FrameRecordCodec.HEADER_BYTES;
@@ -130,7 +159,7 @@ final class RootWriter implements Runnable {
             return false;
         }
         metrics.queuedBytes.addAndGet(len);
-        queue.add(f);
+        enqueue(f);
         return true;
     }
 
@@ -140,7 +169,7 @@ final class RootWriter implements Runnable {
         if (stopping || !thread.isAlive()) {
             f.completeExceptionally(new IOException("store is closed"));
         } else {
-            queue.add(new Barrier(f));
+            enqueue(new Barrier(f));
         }
         return f;
     }
@@ -148,7 +177,7 @@ final class RootWriter implements Runnable {
     /** Drains the queue, seals every open segment, commits, and ends the thread. */
     void stop() throws InterruptedException {
         stopping = true;
-        queue.add(STOP);
+        enqueue(STOP);
         try {
             thread.join();
         } finally {
@@ -175,12 +204,13 @@ final class RootWriter implements Runnable {
                     continue;
                 }
             } else if (wait > 0) {
-                // Nothing came during a whole nap: block until the next frame or commit, costing nothing while idle.
-                try {
-                    item = queue.poll(wait, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    item = STOP;
+                // Nothing came during a whole nap: sleep until the next frame or commit, costing nothing while idle.
+                sleeping = true;
+                if (queue.isEmpty()) { // after publishing the flag: an item enqueued from now on unparks us
+                    LockSupport.parkNanos(this, wait);
                 }
+                sleeping = false;
+                item = Thread.interrupted() ? STOP : queue.poll();
                 busy = item != null;
             }
             try {
@@ -227,7 +257,7 @@ final class RootWriter implements Runnable {
     }
 
     private void handle(QueuedFrame f) {
-        CameraState cs = cameras.computeIfAbsent(f.camera(), c -> new CameraState());
+        CameraState cs = f.state();
         cs.lastArrivalNanos = System.nanoTime();
         long ts = f.timeMs();
         if (cs.lastMs != Long.MIN_VALUE && ts < cs.lastMs) {
