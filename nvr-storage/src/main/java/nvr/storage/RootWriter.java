@@ -353,13 +353,34 @@ final class RootWriter implements Runnable {
 
     /**
      * Group commit: fsync the data of every file with new records and the directory of every new file, then one
-     * synced index batch naming them. The fsyncs are issued together from {@link #fsyncPool}: the file system
-     * folds concurrent fsyncs into few journal commits, where one after another each waits for its own (64
-     * cameras: 64 journal commits per group commit).
+     * synced index batch naming them, then close the sealed files.
      */
     private void commit() {
+        // Split into steps of one loop each: this runs every fsync-ms over every camera, so C2 compiles it (and OSR
+        // variants of its loops) early; as one 170-line method each C2 compile took 2.7-2.8 s of a compiler thread
+        // at 256 cameras (JFR, the largest JIT item inside the benchmark window after the first segment roll).
         sealing.addAll(unnamedSealed);
         unnamedSealed.clear();
+        GroupCommit c = new GroupCommit(collectOpen());
+        c.startSyncs();
+        c.awaitDataSyncs();
+        c.awaitDirSyncs();
+        c.holdBackUnlinked();
+        if (c.auditSync != null) {
+            await(c.auditSync);
+        }
+        List<SegmentWriter> emptySealed = new ArrayList<>();
+        if (!writeIndex(c.open, emptySealed)) {
+            return;
+        }
+        afterIndex(c.open);
+        closeSealed();
+        removeEmpty(emptySealed);
+        sealing.clear();
+    }
+
+    /** Seals idle cameras' segments; returns the open segments with something to sync or index. */
+    private List<SegmentWriter> collectOpen() {
         List<SegmentWriter> open = new ArrayList<>();
         long now = System.nanoTime();
         for (CameraState cs : cameras.values()) {
@@ -371,14 +392,42 @@ final class RootWriter implements Runnable {
                 open.add(s);
             }
         }
-        Map<SegmentWriter, Future<IOException>> dataSyncs = new IdentityHashMap<>();
-        Map<SegmentWriter, IOException> writeFailures = new IdentityHashMap<>();
-        Map<Path, Future<IOException>> dirSyncs = new HashMap<>();
-        Set<Path> newDirParents = root.unsyncedDirs(); // new camera/day directories: a file under them needs these
-        for (Path d : newDirParents) {
-            dirSyncs.put(d, fsyncPool.submit(() -> fsyncDir(d)));
+        return open;
+    }
+
+    /** The fsync part of one group commit: what was issued, what failed. */
+    private final class GroupCommit {
+        final List<SegmentWriter> open;
+        final Map<SegmentWriter, Future<IOException>> dataSyncs = new IdentityHashMap<>();
+        final Map<SegmentWriter, IOException> writeFailures = new IdentityHashMap<>();
+        final Map<Path, Future<IOException>> dirSyncs = new HashMap<>();
+        final Set<SegmentWriter> failed = Collections.newSetFromMap(new IdentityHashMap<>());
+        final Set<Path> failedDirs = new HashSet<>();
+        Set<Path> newDirParents;
+        Future<IOException> auditSync;
+
+        GroupCommit(List<SegmentWriter> open) {
+            this.open = open;
         }
-        for (List<SegmentWriter> list : List.of(open, sealing)) {
+
+        /**
+         * Issues every fsync at once from {@link #fsyncPool}: the file system folds concurrent fsyncs into few journal
+         * commits, where one after another each waits for its own (64 cameras: 64 journal commits per group commit).
+         */
+        void startSyncs() {
+            newDirParents = root.unsyncedDirs(); // new camera/day directories: a file under them needs these
+            for (Path d : newDirParents) {
+                dirSyncs.put(d, fsyncPool.submit(() -> fsyncDir(d)));
+            }
+            startSyncs(open);
+            startSyncs(sealing);
+            auditSync = audit == null ? null : fsyncPool.submit(() -> {
+                audit.sync(); // logs its own failure: the audit log never holds up recording
+                return null;
+            });
+        }
+
+        private void startSyncs(List<SegmentWriter> list) {
             for (SegmentWriter s : list) {
                 if (s.hasUnsynced()) {
                     try {
@@ -393,51 +442,64 @@ final class RootWriter implements Runnable {
                 }
             }
         }
-        Future<IOException> auditSync = audit == null ? null : fsyncPool.submit(() -> {
-            audit.sync(); // logs its own failure: the audit log never holds up recording
-            return null;
-        });
-        Set<SegmentWriter> failed = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (SegmentWriter s : List.copyOf(open)) {
-            Future<IOException> sync = dataSyncs.get(s);
-            IOException ex = sync == null ? writeFailures.get(s) : await(sync);
-            if (ex == null) {
-                if (sync != null) {
-                    s.markSynced();
+
+        void awaitDataSyncs() {
+            for (SegmentWriter s : List.copyOf(open)) {
+                Future<IOException> sync = dataSyncs.get(s);
+                IOException ex = sync == null ? writeFailures.get(s) : await(sync);
+                if (ex == null) {
+                    if (sync != null) {
+                        s.markSynced();
+                    }
+                } else {
+                    open.remove(s);
+                    failed.add(s);
+                    onWriteError(cameras.get(s.camera), s, s.camera, ex); // seals it: indexed below with what is durable
                 }
-            } else {
-                open.remove(s);
-                failed.add(s);
-                onWriteError(cameras.get(s.camera), s, s.camera, ex); // seals it: indexed below with what is durable
             }
-        }
-        for (SegmentWriter s : sealing) {
-            Future<IOException> sync = dataSyncs.get(s);
-            IOException ex = sync == null ? writeFailures.get(s) : await(sync);
-            if (ex == null) {
-                if (sync != null) {
-                    s.markSynced();
+            for (SegmentWriter s : sealing) {
+                Future<IOException> sync = dataSyncs.get(s);
+                IOException ex = sync == null ? writeFailures.get(s) : await(sync);
+                if (ex == null) {
+                    if (sync != null) {
+                        s.markSynced();
+                    }
+                } else if (!failed.contains(s)) {
+                    (isNoSpace(ex) ? metrics.diskFullErrors : metrics.writeErrors).increment();
+                    s.recoverAfterError();
                 }
-            } else if (!failed.contains(s)) {
-                (isNoSpace(ex) ? metrics.diskFullErrors : metrics.writeErrors).increment();
-                s.recoverAfterError();
             }
         }
-        Set<Path> failedDirs = new HashSet<>();
-        for (Map.Entry<Path, Future<IOException>> d : dirSyncs.entrySet()) {
-            IOException ex = await(d.getValue());
-            if (ex == null) {
-                root.dirSynced(d.getKey());
-            } else {
-                failedDirs.add(d.getKey());
-                metrics.writeErrors.increment();
-                LOG.log(System.Logger.Level.ERROR, "fsync of directory " + d.getKey() + " failed: " + ex.getMessage()
-                        + "; new segments are indexed at a later group commit once it succeeds");
+
+        void awaitDirSyncs() {
+            for (Map.Entry<Path, Future<IOException>> d : dirSyncs.entrySet()) {
+                IOException ex = await(d.getValue());
+                if (ex == null) {
+                    root.dirSynced(d.getKey());
+                } else {
+                    failedDirs.add(d.getKey());
+                    metrics.writeErrors.increment();
+                    LOG.log(System.Logger.Level.ERROR, "fsync of directory " + d.getKey() + " failed: " + ex.getMessage()
+                            + "; new segments are indexed at a later group commit once it succeeds");
+                }
             }
         }
-        boolean parentsDurable = Collections.disjoint(failedDirs, newDirParents);
-        List<SegmentWriter> unlinked = new ArrayList<>(); // directory entry not durable: not named by the index yet
-        for (List<SegmentWriter> list : List.of(open, sealing)) {
+
+        /** A segment whose directory entry is not durable yet is not named by the index yet. */
+        void holdBackUnlinked() {
+            boolean parentsDurable = Collections.disjoint(failedDirs, newDirParents);
+            List<SegmentWriter> unlinked = new ArrayList<>();
+            unlinked(open, parentsDurable, unlinked);
+            unlinked(sealing, parentsDurable, unlinked);
+            open.removeAll(unlinked);
+            for (SegmentWriter s : unlinked) {
+                if (sealing.remove(s)) {
+                    unnamedSealed.add(s); // retried at the next commit, never closed unnamed
+                }
+            }
+        }
+
+        private void unlinked(List<SegmentWriter> list, boolean parentsDurable, List<SegmentWriter> unlinked) {
             for (SegmentWriter s : list) {
                 if (!s.dirSynced) {
                     if (parentsDurable && !failedDirs.contains(s.file.getParent())) {
@@ -448,16 +510,10 @@ final class RootWriter implements Runnable {
                 }
             }
         }
-        open.removeAll(unlinked);
-        for (SegmentWriter s : unlinked) {
-            if (sealing.remove(s)) {
-                unnamedSealed.add(s); // retried at the next commit, never closed unnamed
-            }
-        }
-        if (auditSync != null) {
-            await(auditSync);
-        }
-        List<SegmentWriter> emptySealed = new ArrayList<>();
+    }
+
+    /** One synced index batch naming what is durable now; false when it failed (retried at the next commit). */
+    private boolean writeIndex(List<SegmentWriter> open, List<SegmentWriter> emptySealed) {
         try (SegmentIndex.Batch b = index.batch()) {
             for (SegmentWriter s : open) {
                 b.putSegment(s.camera, s.startMs, s.entry(IndexEntry.State.OPEN));
@@ -486,12 +542,16 @@ final class RootWriter implements Runnable {
                 index.write(b, true);
                 metrics.indexCommit.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
             }
+            return true;
         } catch (IOException e) {
             metrics.writeErrors.increment();
             LOG.log(System.Logger.Level.ERROR, "index commit for data root " + root.path + " failed: "
                     + e.getMessage() + "; retrying at the next group commit");
-            return;
+            return false;
         }
+    }
+
+    private void afterIndex(List<SegmentWriter> open) {
         for (SegmentWriter s : open) {
             account(s);
             s.indexed = true;
@@ -501,6 +561,11 @@ final class RootWriter implements Runnable {
         for (SegmentWriter s : open) {
             lateWrite(s, wallNow);
         }
+    }
+
+    /** Sealed segments are indexed: close their files. */
+    private void closeSealed() {
+        long wallNow = System.currentTimeMillis();
         for (SegmentWriter s : sealing) {
             lateWrite(s, wallNow);
             if (s.syncedFrames() == 0) { // removed below, never indexed again
@@ -513,6 +578,9 @@ final class RootWriter implements Runnable {
             openSegments.remove(segmentKey(s.camera, s.startMs));
             metrics.openSegments.decrementAndGet();
         }
+    }
+
+    private static void removeEmpty(List<SegmentWriter> emptySealed) {
         for (SegmentWriter s : emptySealed) {
             try {
                 Files.deleteIfExists(s.file);
@@ -522,7 +590,6 @@ final class RootWriter implements Runnable {
                         + e.getMessage() + " (recovery removes it at the next start)");
             }
         }
-        sealing.clear();
     }
 
     /** Waits for an fsync task, never giving up on an interrupt (the index must not run ahead of the data). */
