@@ -60,6 +60,8 @@ final class SegmentReader implements Closeable {
     /** File size as last asked; asked again only when a limit lies beyond it (an open segment grows). */
     private long knownSize = -1;
     private final byte[] header = new byte[FrameRecordCodec.HEADER_BYTES];
+    /** Non-null for a mapped reader: buf is the whole mapping and is never refilled. */
+    private final SegmentMapping mapping;
 
     SegmentReader(Path file, Source channel) {
         this(file, channel, null);
@@ -70,6 +72,50 @@ final class SegmentReader implements Closeable {
         this.file = file;
         this.channel = channel;
         this.buf = window;
+        this.mapping = null;
+    }
+
+    /** Over a mapping: the window is the whole mapped file, so records are sliced out of it, never read. */
+    private SegmentReader(Path file, SegmentMapping mapping) {
+        this.file = file;
+        this.mapping = mapping;
+        this.buf = mapping.buffer();
+        this.bufStart = 0;
+        this.channel = new Source() {
+            @Override
+            public int read(ByteBuffer dst, long position) {
+                throw new IllegalStateException("a mapped reader never reads"); // everything is in its window
+            }
+
+            @Override
+            public long size() {
+                return mapping.length();
+            }
+
+            @Override
+            public void close() {
+                mapping.release();
+            }
+        };
+    }
+
+    /**
+     * Opens file mapped read-only up to limit (clamped to its size): no read and no copy per record, the
+     * payload slices view the page cache. Only for bytes that never change (a sealed segment, or the
+     * indexed part of any segment, read only up to that limit); the caller holds the mapping's first
+     * reference through the reader until {@link #close}. Null when mapping is not possible here.
+     */
+    static SegmentReader openMapped(Path file, long limit) throws IOException {
+        if (!SegmentMapping.supported()) {
+            return null;
+        }
+        SegmentMapping m = SegmentMapping.map(file, limit);
+        return m == null ? null : new SegmentReader(file, m);
+    }
+
+    /** The mapping this reader slices from, or null for a windowed reader. */
+    SegmentMapping mapping() {
+        return mapping;
     }
 
     static SegmentReader open(Path file) throws IOException {
@@ -211,6 +257,9 @@ final class SegmentReader implements Closeable {
      * and reading no byte at or past limit (those may be an open segment's unsynced, still changing tail).
      */
     private void fill(long pos, int need, long limit) throws IOException {
+        if (mapping != null) { // reads are clamped to the mapping, which is the window: only a bug gets here
+            throw new EOFException(file + ": read past the mapped " + mapping.length() + " bytes at " + pos);
+        }
         long end = bufStart < 0 ? -1 : bufStart + buf.limit();
         if (bufStart >= 0 && pos >= bufStart && pos < end) {
             buf.position((int) (pos - bufStart));

@@ -259,6 +259,25 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * As {@link #openCursor(String, long, long)}, for a bulk sequential read (a download): sealed segments are
+     * read through read-only mappings (no copy out of the page cache) and paged in ahead of the cursor on
+     * {@code readAhead}, so the disk works while the caller processes frames. Slices stay valid only until the
+     * cursor's next call; close the cursor (it releases the mappings) when done, also when stopping early.
+     */
+    public FrameCursor openCursor(String cameraId, long fromMs, long toMs, java.util.concurrent.Executor readAhead)
+            throws IOException {
+        ensureOpen();
+        return openCursor(cameraId, fromMs, toMs, readAhead, SequentialReadAhead.CHUNK, SequentialReadAhead.AHEAD);
+    }
+
+    /** As above with the read-ahead's chunk and distance given (tests use small ones). */
+    FrameCursor openCursor(String cameraId, long fromMs, long toMs, java.util.concurrent.Executor readAhead, int chunkBytes,
+                           long aheadBytes) throws IOException {
+        ensureOpen();
+        return new StoreCursor(this, index, cameraId, fromMs, toMs, readAhead, chunkBytes, aheadBytes);
+    }
+
+    /**
      * Recorded spans of a camera in [fromMs, toMs), clipped to it, and the gaps between them. Segments closer
      * than {@link #GAP_MS} join into one span; a span ends 1 ms after its last frame so [start, end) holds every
      * frame. Span bytes/frames count whole segments that overlap the interval.

@@ -7,6 +7,12 @@ import java.io.IOException;
  * (found with seekForPrev plus the entry's keyframe table), then walks records and segments in key order.
  * Only indexed (fsynced) bytes are read, through one 1 MiB read-ahead window reused across segments. A corrupt record or missing file is skipped (resuming at the next
  * keyframe or segment), counted, and surfaces as {@link #gapBefore()} on the next frame; it never throws.
+ *
+ * <p>A bulk cursor (opened with a read-ahead executor, for downloads) reads sealed segments through a
+ * read-only mapping instead ({@link SegmentReader#openMapped}: no copy out of the page cache), and a
+ * {@link SequentialReadAhead} pages the mapped bytes in ahead of it on that executor, the next segment's
+ * too (opened {@link SequentialReadAhead#AHEAD} bytes before the current one ends), so disk reads overlap
+ * the cursor's own work. A mapped segment's slices are valid until the cursor's next call, like the window's.
  */
 final class StoreCursor implements FrameCursor {
     private static final System.Logger LOG = System.getLogger(StoreCursor.class.getName());
@@ -25,9 +31,30 @@ final class StoreCursor implements FrameCursor {
     private boolean pendingGap;
     private boolean lastGap;
     private boolean done;
+    /** Bulk cursors only (else null): pages mapped segments in ahead of this cursor. */
+    private final SequentialReadAhead ahead;
+    /** Stream position (see {@link SequentialReadAhead}) of file offset {@code aheadFrom} of the current segment. */
+    private long aheadBase;
+    private long aheadFrom;
+    /** The next segment, mapped and queued for read-ahead before the current one ends; null when not (yet). */
+    private SegmentIndex.Segment nextSegment;
+    private SegmentReader nextReader;
+    private long nextBase;
+    private boolean nextLooked;
 
     StoreCursor(Store store, SegmentIndex index, String camera, long fromMs, long toMs) {
+        this(store, index, camera, fromMs, toMs, null, 0, 0);
+    }
+
+    /**
+     * readAhead: where a bulk cursor pages its mapped segments in ahead of itself, aheadBytes ahead (in
+     * chunks of at most chunkBytes); null for a plain cursor.
+     */
+    StoreCursor(Store store, SegmentIndex index, String camera, long fromMs, long toMs, java.util.concurrent.Executor readAhead,
+                int chunkBytes, long aheadBytes) {
         fromMs = Math.max(0, fromMs); // stored times are never negative
+        this.ahead = readAhead != null && SegmentMapping.supported()
+            ? new SequentialReadAhead(readAhead, chunkBytes, aheadBytes) : null;
         this.store = store;
         this.index = index;
         this.camera = camera;
@@ -46,7 +73,25 @@ final class StoreCursor implements FrameCursor {
         segment = s;
         offset = at;
         limit = s.entry().bytes();
+        nextLooked = false;
+        if (nextReader != null && nextSegment.startMs() == s.startMs() && at == SegmentReader.FILE_HEADER_BYTES) {
+            reader = nextReader; // opened and queued for read-ahead while the previous segment was read
+            aheadBase = nextBase;
+            aheadFrom = at;
+            nextReader = null;
+            nextSegment = null;
+            return;
+        }
+        closeNext();
         try {
+            if (ahead != null && s.entry().state() == IndexEntry.State.SEALED) {
+                reader = SegmentReader.openMapped(store.fileOf(s), limit);
+                if (reader != null) {
+                    aheadBase = ahead.add(reader.mapping(), at, reader.mapping().length());
+                    aheadFrom = at;
+                    return;
+                }
+            }
             if (window == null) {
                 window = SegmentReader.borrowWindow();
             }
@@ -54,6 +99,51 @@ final class StoreCursor implements FrameCursor {
         } catch (IOException e) {
             skipped(0, "cannot open segment file: " + e);
             reader = null;
+        }
+    }
+
+    /**
+     * Bulk cursors: once the current mapped segment has less than {@link SequentialReadAhead#AHEAD} bytes
+     * left, maps the next one and queues it for read-ahead, so the disk never idles at a segment boundary.
+     * {@link #advanceFrom} still looks the next segment up itself and uses this one only when it is the same.
+     */
+    private void readAhead() {
+        if (reader == null || reader.mapping() == null) {
+            return;
+        }
+        ahead.advanced(aheadBase + offset - aheadFrom);
+        if (nextLooked || limit - offset > ahead.ahead()) {
+            return;
+        }
+        nextLooked = true;
+        SegmentIndex.Segment n = index.higher(camera, segment.startMs());
+        while (n != null && n.entry().state() == IndexEntry.State.GARBAGE) {
+            n = index.higher(camera, n.startMs());
+        }
+        if (n == null || n.startMs() >= toMs || n.entry().state() != IndexEntry.State.SEALED) {
+            return;
+        }
+        try {
+            SegmentReader r = SegmentReader.openMapped(store.fileOf(n), n.entry().bytes());
+            if (r != null) {
+                nextBase = ahead.add(r.mapping(), SegmentReader.FILE_HEADER_BYTES, r.mapping().length());
+                nextReader = r;
+                nextSegment = n;
+            }
+        } catch (IOException e) {
+            // deleted or unreadable: advanceFrom finds out again and reports it
+        }
+    }
+
+    private void closeNext() {
+        if (nextReader != null) {
+            try {
+                nextReader.close();
+            } catch (IOException ignored) {
+                // a mapping: nothing to fail
+            }
+            nextReader = null;
+            nextSegment = null;
         }
     }
 
@@ -111,6 +201,9 @@ final class StoreCursor implements FrameCursor {
                     break;
                 }
                 offset = f.next();
+                if (ahead != null) {
+                    readAhead();
+                }
                 lastGap = pendingGap || f.frame().timeMs() - prevMs > Store.GAP_MS;
                 pendingGap = false;
                 prevMs = Math.max(prevMs, f.frame().timeMs());
@@ -140,8 +233,7 @@ final class StoreCursor implements FrameCursor {
             }
         }
         closeReader();
-        SegmentReader.returnWindow(window); // at the end already: no need to wait for close()
-        window = null;
+        releaseAll(); // at the end already: no need to wait for close()
         return null;
     }
 
@@ -165,6 +257,14 @@ final class StoreCursor implements FrameCursor {
     public void close() {
         done = true;
         closeReader();
+        releaseAll();
+    }
+
+    private void releaseAll() {
+        closeNext();
+        if (ahead != null) {
+            ahead.close();
+        }
         SegmentReader.returnWindow(window);
         window = null;
     }
