@@ -61,6 +61,8 @@ public final class PlaybackService implements AutoCloseable {
     /** UDP media: epoll where available (batched sendmmsg / UDP GSO), else {@link #group}. */
     private final EventLoopGroup udpGroup;
     private final ExecutorService disk;
+    /** Downloads page their segments in ahead of the disk pool's reads here (blocking on the disk, no copy). */
+    private final ExecutorService readAhead;
     private final MediaPorts ports;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
@@ -97,6 +99,10 @@ public final class PlaybackService implements AutoCloseable {
         this.udpGroup = Epoll.isAvailable()
             ? new EpollEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("playback-udp", true)) : group;
         this.disk = Executors.newFixedThreadPool(config.diskThreads(), new DefaultThreadFactory("playback-disk", true));
+        // one task at a time per download, idle threads expire: its own pool, so waits on the disk for a
+        // download's read-ahead never hold up a paced session's read on the disk pool
+        this.readAhead = new java.util.concurrent.ThreadPoolExecutor(0, Math.max(1, config.maxSessions()), 30, TimeUnit.SECONDS,
+            new java.util.concurrent.SynchronousQueue<>(), new DefaultThreadFactory("playback-readahead", true));
     }
 
     public PlaybackMetrics metrics() {
@@ -164,7 +170,7 @@ public final class PlaybackService implements AutoCloseable {
             throw new PlaybackRejected(500, "audit", "access refused because it cannot be audited: "
                 + e.getCause().getMessage() + "; check the audit log's disk");
         }
-        PlaybackSession session = new PlaybackSession(id, req, store, disk, muxer, metrics, this::ended,
+        PlaybackSession session = new PlaybackSession(id, req, store, disk, readAhead, muxer, metrics, this::ended,
             config.maxQueuedBytes(), config.stallTimeoutMs());
         MediaAnswer answer;
         Channel listener = null;
@@ -450,8 +456,10 @@ public final class PlaybackService implements AutoCloseable {
             udpGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
         disk.shutdown();
+        readAhead.shutdown();
         try {
             disk.awaitTermination(5, TimeUnit.SECONDS);
+            readAhead.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

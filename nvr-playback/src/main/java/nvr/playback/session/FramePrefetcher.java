@@ -55,6 +55,7 @@ final class FramePrefetcher {
     private final String camera;
     private final long toMs;
     private final Executor disk;
+    private final Executor bulkReadAhead;
     private final long maxQueuedBytes;
     private final Runnable onData;
     private final ByteBufAllocator alloc;
@@ -72,11 +73,14 @@ final class FramePrefetcher {
     private boolean endQueued;
 
     /**
+     * @param bulkReadAhead non-null for a bulk read (a download): the cursor maps sealed segments and pages
+     *     them in ahead on this executor ({@link Store#openCursor(String, long, long, Executor)}); null: plain reads
      * @param muxer frames it does not carry are skipped here
      * @param layout lays frames out into RTP packets (its {@link PsRtpPacketizer#layOut} is thread-safe)
      */
-    FramePrefetcher(Store store, String camera, long fromMs, long toMs, Executor disk, long maxQueuedBytes,
-                    ByteBufAllocator alloc, FrameMuxer muxer, PsRtpPacketizer layout, Runnable onData) {
+    FramePrefetcher(Store store, String camera, long fromMs, long toMs, Executor disk, Executor bulkReadAhead,
+                    long maxQueuedBytes, ByteBufAllocator alloc, FrameMuxer muxer, PsRtpPacketizer layout, Runnable onData) {
+        this.bulkReadAhead = bulkReadAhead;
         this.alloc = alloc;
         this.muxer = muxer;
         this.layout = layout;
@@ -168,7 +172,8 @@ final class FramePrefetcher {
             long gen = generation;
             if (cursorGeneration != gen) {
                 closeCursor();
-                cursor = store.openCursor(camera, seekFromMs, toMs);
+                cursor = bulkReadAhead == null ? store.openCursor(camera, seekFromMs, toMs)
+                    : store.openCursor(camera, seekFromMs, toMs, bulkReadAhead);
                 cursorGeneration = gen;
                 endQueued = false;
             }

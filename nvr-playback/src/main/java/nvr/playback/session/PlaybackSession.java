@@ -89,6 +89,16 @@ public final class PlaybackSession {
      */
     public PlaybackSession(String id, PlaybackRequest request, Store store, Executor disk, FrameMuxer muxer,
                            PlaybackMetrics metrics, SessionListener listener, long maxQueuedBytes, long stallTimeoutMs) {
+        this(id, request, store, disk, null, muxer, metrics, listener, maxQueuedBytes, stallTimeoutMs);
+    }
+
+    /**
+     * @param readAhead where a Download pages its segments in ahead of the disk pool's reads (see
+     *     {@link Store#openCursor(String, long, long, Executor)}); null: plain reads
+     */
+    public PlaybackSession(String id, PlaybackRequest request, Store store, Executor disk, Executor readAhead,
+                           FrameMuxer muxer, PlaybackMetrics metrics, SessionListener listener, long maxQueuedBytes,
+                           long stallTimeoutMs) {
         this.id = id;
         this.request = request;
         this.metrics = metrics;
@@ -98,9 +108,12 @@ public final class PlaybackSession {
         this.packetizer = muxer.packetizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000),
             RtpPacketizer.DEFAULT_MAX_PAYLOAD, request.transport().isTcp());
         // a download runs far ahead of real time: give it a deeper read-ahead than paced playback needs
-        long readAhead = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * DOWNLOAD_READ_AHEAD : maxQueuedBytes;
-        this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk,
-            readAhead, PooledByteBufAllocator.DEFAULT, muxer, packetizer, this::wake);
+        long queued = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * DOWNLOAD_READ_AHEAD : maxQueuedBytes;
+        // a download reads its whole range in order: mapped segments paged in ahead (paced playback reads
+        // ~0.5 MB/s per session and keeps the plain window)
+        Executor bulk = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? readAhead : null;
+        this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk, bulk,
+            queued, PooledByteBufAllocator.DEFAULT, muxer, packetizer, this::wake);
         if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
             boolean fallback = request.downloadSpeed() <= 0;
             // TCP download without a speed: as fast as the receiver reads (writability is the brake);

@@ -1,0 +1,135 @@
+package nvr.playback;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import nvr.gb28181.media.Codec;
+import nvr.gb28181.sdp.SessionDescription;
+import nvr.gb28181.sip.SipRequest;
+import nvr.playback.sip.PlaybackSipHandler;
+import nvr.storage.FrameCursor;
+import nvr.storage.FrameRecord;
+import nvr.storage.Store;
+import nvr.storage.StoreConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A Download (which reads through the store's bulk cursor: mapped segments paged in ahead) carries exactly the
+ * stored access units, byte for byte and in order, across many sealed 1 s segments and a recording gap, whole
+ * range and sub-range; the PS is parsed by the test's own code, not the product's demuxer.
+ */
+class DownloadContentTest {
+    static final String CAM = "34020000001320000011";
+    static final long BASE_S = 1_763_700_000L;
+    static final long T0 = BASE_S * 1000 + 500;
+
+    @TempDir
+    static Path dir;
+    static Store store;
+    static PlaybackService service;
+    static PlaybackSipHandler handler;
+    static int calls;
+
+    @BeforeAll
+    static void record() throws Exception {
+        store = Store.open(new StoreConfig(List.of(dir.resolve("data")), 1, 256L << 20, 50, 64L << 20), new SimpleMeterRegistry());
+        Footage.Clip clip = Footage.clip(Codec.H264);
+        Footage.record(store, CAM, clip, T0);
+        Footage.record(store, CAM, clip, T0 + clip.size() * Footage.FRAME_MS + 5_000); // after a 5 s hole
+        service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
+        handler = new PlaybackSipHandler(service, SipText.NVR);
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        service.close();
+        store.close();
+    }
+
+    @Test
+    void downloadCarriesTheStoredAccessUnitsByteForByte() throws Exception {
+        long end = store.segments(CAM, 0, Long.MAX_VALUE).stream().mapToLong(s -> s.endMs()).max().orElseThrow();
+        assertTrue(store.segments(CAM, 0, Long.MAX_VALUE).size() >= 8, "several segments");
+        check(BASE_S, end / 1000 + 1);
+        check(BASE_S + 3, BASE_S + 14); // starts mid-segment (at the keyframe before), crosses the hole
+    }
+
+    private void check(long fromS, long toS) throws Exception {
+        List<byte[]> want = new ArrayList<>();
+        try (FrameCursor c = store.openCursor(CAM, fromS * 1000, toS * 1000)) {
+            for (FrameRecord f; (f = c.next()) != null; ) {
+                want.add(f.payload());
+            }
+        }
+        String call = "dl-" + (++calls) + "@127.0.0.1";
+        TestDialog d = new TestDialog(call, CAM);
+        SipRequest invite = SipText.invite(call, CAM, SipText.playbackSdp("Download", CAM, fromS, toS, "tcp-active", 9, null));
+        SessionDescription answer = PlaybackEndToEndTest.answerSdp(handler.onInvite(invite, SipText.sdp(invite), d));
+        List<byte[]> got;
+        try (RtpReceiver rx = RtpReceiver.tcpConnect(answer.video().port())) {
+            handler.onAck(d);
+            PlaybackEndToEndTest.assertEndsWith121ThenBye(d);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!rx.eof() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(rx.eof(), "the download's connection was not closed after BYE");
+            assertEquals(0, rx.lost());
+            got = accessUnits(rx.packets());
+        }
+        assertEquals(want.size(), got.size(), "frames in " + fromS + ".." + toS);
+        for (int i = 0; i < want.size(); i++) {
+            assertArrayEquals(want.get(i), got.get(i), "access unit " + i + " of " + fromS + ".." + toS);
+        }
+        assertEquals(0, service.activeSessions());
+    }
+
+    /** The video PES payloads of each marker-delimited frame, concatenated: the access units as sent. */
+    static List<byte[]> accessUnits(List<RtpReceiver.Packet> packets) {
+        List<byte[]> out = new ArrayList<>();
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        for (RtpReceiver.Packet p : packets) {
+            frame.writeBytes(p.payload());
+            if (p.marker()) {
+                out.add(pesPayloads(frame.toByteArray()));
+                frame.reset();
+            }
+        }
+        assertEquals(0, frame.size(), "bytes after the last marker");
+        return out;
+    }
+
+    /** Walks one frame's PS: pack header, optional system header and PSM, then video PES packets. */
+    static byte[] pesPayloads(byte[] ps) {
+        ByteArrayOutputStream au = new ByteArrayOutputStream();
+        int i = 0;
+        while (i < ps.length) {
+            assertTrue(i + 6 <= ps.length && ps[i] == 0 && ps[i + 1] == 0 && ps[i + 2] == 1, "start code at " + i);
+            int id = ps[i + 3] & 0xFF;
+            if (id == 0xBA) {
+                i += 14 + (ps[i + 13] & 0x07);
+                continue;
+            }
+            int len = ((ps[i + 4] & 0xFF) << 8) | (ps[i + 5] & 0xFF);
+            if (id == 0xE0) {
+                int header = 9 + (ps[i + 8] & 0xFF);
+                au.write(ps, i + header, 6 + len - header);
+            } else {
+                assertTrue(id == 0xBB || id == 0xBC, "unexpected stream id 0x" + Integer.toHexString(id));
+            }
+            i += 6 + len;
+        }
+        assertEquals(ps.length, i, "PS ends inside a packet");
+        return au.toByteArray();
+    }
+}
