@@ -113,6 +113,25 @@ final class CoverageIndex {
         }
     }
 
+    /** Drops the cached summaries of the given days (camera -> day starts) of several cameras in one unsynced batch. */
+    void invalidateDays(java.util.Map<String, ? extends java.util.Collection<Long>> days) throws IOException {
+        if (days.isEmpty()) {
+            return;
+        }
+        synchronized (lock) {
+            try (SegmentIndex.Batch b = index.batch()) {
+                for (java.util.Map.Entry<String, ? extends java.util.Collection<Long>> e : days.entrySet()) {
+                    for (long d : e.getValue()) {
+                        b.deleteDay(e.getKey(), d);
+                    }
+                }
+                if (b.count() > 0) {
+                    index.write(b, false);
+                }
+            }
+        }
+    }
+
     static byte[] encode(List<CoverageBuilder.Piece> pieces) {
         ByteBuffer b = ByteBuffer.allocate(4 + 32 * pieces.size()).putInt(pieces.size());
         for (CoverageBuilder.Piece p : pieces) {

@@ -134,6 +134,9 @@ final class SegmentDeleter implements AutoCloseable {
                 return freed;
             } finally {
                 inFlight.remove(record);
+                if (inFlight.isEmpty() && !retiring.isEmpty()) {
+                    settleRetiring(); // the last batch of a burst shows what the others left hidden
+                }
                 // The last batch of a burst (or every few thousand ranges) moves the range tombstones into an SST.
                 if (rangesSinceFlush.get() > 0 && (inFlight.isEmpty() || rangesSinceFlush.get() >= FLUSH_RANGES)) {
                     rangesSinceFlush.set(0);
@@ -198,6 +201,12 @@ final class SegmentDeleter implements AutoCloseable {
      */
     private void retire(Map<String, long[]> starts) {
         long ticket = index.readTicket();
+        if (inFlight.size() > 1 && !index.readsStartedBy(ticket)) {
+            // Another batch is still finishing: it shows these keys with its own once their readers are gone, so
+            // this thread does not wait (a sweep's candidate reads run all the time and would hold it up).
+            retiring.add(new Object[] {starts, ticket});
+            return;
+        }
         long deadline = System.nanoTime() + 20_000_000L;
         while (!index.readsStartedBy(ticket)) {
             if (System.nanoTime() > deadline) {
@@ -207,6 +216,19 @@ final class SegmentDeleter implements AutoCloseable {
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
         }
         index.deleting.remove(starts);
+        retireDue();
+    }
+
+    /** Waits up to 20 ms for the readers of every retiring batch to finish, then shows what it can. */
+    private void settleRetiring() {
+        long last = Long.MIN_VALUE;
+        for (Object[] r : retiring) {
+            last = Math.max(last, (Long) r[1]);
+        }
+        long deadline = System.nanoTime() + 20_000_000L;
+        while (!index.readsStartedBy(last) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
         retireDue();
     }
 
@@ -449,6 +471,20 @@ final class SegmentDeleter implements AutoCloseable {
                 r.segmentBytes.addAndGet(-e.getValue());
             }
         }
+        // Before the keys leave the deleting set: a run read earlier and claimed later sees the drop (SegmentRun).
+        Map<String, long[]> ranges = new HashMap<>();
+        for (SegmentIndex.Segment f : found) {
+            long[] r = ranges.get(f.camera());
+            if (r == null) {
+                ranges.put(f.camera(), new long[] {f.startMs(), f.startMs()});
+            } else {
+                r[0] = Math.min(r[0], f.startMs());
+                r[1] = Math.max(r[1], f.startMs());
+            }
+        }
+        if (!ranges.isEmpty()) {
+            index.deleting.dropped(ranges);
+        }
         return freed;
     }
 
@@ -564,9 +600,7 @@ final class SegmentDeleter implements AutoCloseable {
             }
         }
         if (coverage != null) {
-            for (Map.Entry<String, Set<Long>> e : days.entrySet()) {
-                coverage.invalidateDays(e.getKey(), e.getValue());
-            }
+            coverage.invalidateDays(days); // one index write for every camera of the batch
             return;
         }
         try (SegmentIndex.Batch b = index.batch()) {

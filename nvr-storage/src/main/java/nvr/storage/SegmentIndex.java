@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.Cache;
@@ -562,6 +563,66 @@ final class SegmentIndex implements AutoCloseable {
      */
     void scanStartsWithin(String camera, long fromStart, long toStart, java.util.function.Predicate<Segment> action) {
         scanKeysWithin(camera, fromStart, toStart, (start, live) -> live == null || action.test(live));
+    }
+
+    /** Bytes of an entry's value up to and including its {@code bytes} field (see {@link IndexEntry}). */
+    private static final int RUN_HEADER = 2 + 16 + 8 + 8;
+
+    /**
+     * Reads up to limit entries of camera with fromStart <= start < toStart into run, oldest first, on an iterator
+     * bounded to that range; only each value's header is copied (no keyframe table, no object per entry). Hidden
+     * (being deleted), GARBAGE and unreadable entries are left out and end adjacency (see {@link SegmentRun}).
+     */
+    void readRun(SegmentRun run, long fromStart, long toStart, int limit) {
+        fromStart = Math.max(0, fromStart);
+        run.resumeFrom = toStart;
+        if (toStart <= fromStart) {
+            return;
+        }
+        String camera = run.camera;
+        int keyLength = prefix(camera).length + 8;
+        byte[] k = new byte[keyLength];
+        byte[] v = new byte[RUN_HEADER];
+        ByteBuffer vb = ByteBuffer.wrap(v);
+        UUID lastRoot = null;
+        boolean adjacent = false;
+        try (Guard g = openRead();
+             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
+             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
+             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(segments, ro)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                if (it.key(k) != keyLength) {
+                    adjacent = false; // not a key of this camera's shape: never inside a range tombstone
+                    continue;
+                }
+                long start = ByteBuffer.wrap(k, keyLength - 8, 8).getLong();
+                if (run.size >= limit) {
+                    run.full = true;
+                    run.resumeFrom = start;
+                    return;
+                }
+                if (!deleting.isEmpty() && deleting.contains(camera, start)) {
+                    adjacent = false;
+                    continue;
+                }
+                int vl = it.value(v); // copies only the header: the keyframe table is most of the value
+                int state = v[1];
+                if (vl < RUN_HEADER + 8 + 4 + 4 || v[0] != 1 || state < 0 || state > 2
+                        || state == IndexEntry.State.GARBAGE.ordinal()) {
+                    adjacent = false;
+                    continue;
+                }
+                long msb = vb.getLong(2);
+                long lsb = vb.getLong(10);
+                if (lastRoot == null || lastRoot.getMostSignificantBits() != msb
+                        || lastRoot.getLeastSignificantBits() != lsb) {
+                    lastRoot = new UUID(msb, lsb);
+                }
+                run.add(start, vb.getLong(18), vb.getLong(26), lastRoot, adjacent);
+                adjacent = true;
+            }
+        }
     }
 
     /** What {@link #scanKeysWithin} shows for each key. */

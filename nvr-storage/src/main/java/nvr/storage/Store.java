@@ -322,6 +322,16 @@ public final class Store implements AutoCloseable {
         return openSegments.contains(RootWriter.segmentKey(segment.camera(), segment.startMs()));
     }
 
+    /** True while a writer owns a segment of the camera starting at startMs. */
+    public boolean isOpenSegment(String camera, long startMs) {
+        return openSegments.contains(RootWriter.segmentKey(camera, startMs));
+    }
+
+    /** True while a writer owns a segment of the camera starting in [fromStartMs, toStartMs]. */
+    public boolean anyOpenSegment(String camera, long fromStartMs, long toStartMs) {
+        return openSegments.anyOpenWithin(camera, fromStartMs, toStartMs);
+    }
+
     /** Every camera that has at least one segment, or is registered in the cameras table. */
     public List<String> cameraIds() {
         ensureOpenUnchecked();
@@ -377,15 +387,34 @@ public final class Store implements AutoCloseable {
      */
     public final class Deletion {
         private final SegmentDeleter.Marked marked;
-        private final List<SegmentInfo> segments;
+        private List<SegmentInfo> segments;
+        private final List<SegmentRun> runs;
 
-        private Deletion(SegmentDeleter.Marked marked, List<SegmentInfo> segments) {
+        private Deletion(SegmentDeleter.Marked marked, List<SegmentInfo> segments, List<SegmentRun> runs) {
             this.marked = marked;
             this.segments = segments;
+            this.runs = runs;
         }
 
-        /** The segments being deleted: the very instances given to {@link #beginDelete}, minus those skipped. */
+        /**
+         * The segments being deleted: the very instances given to {@link #beginDelete}, minus those skipped (for
+         * runs: built on first call from the entries {@link SegmentRun#isDeleted}).
+         */
         public List<SegmentInfo> segments() {
+            if (segments == null) {
+                List<SegmentInfo> out = new ArrayList<>();
+                for (SegmentRun r : runs) {
+                    for (int i = 0; i < r.size; i++) {
+                        if (r.isDeleted(i)) {
+                            DataRoot root = rootsById.get(r.roots[i]);
+                            Path file = root != null ? root.segmentFile(r.camera, r.starts[i])
+                                    : Path.of("/nonexistent-root-" + r.roots[i]).resolve(r.camera).resolve(r.starts[i] + ".seg");
+                            out.add(new SegmentInfo(r.camera, r.starts[i], r.ends[i], file, r.bytes[i], 0, 0));
+                        }
+                    }
+                }
+                segments = out;
+            }
             return segments;
         }
 
@@ -449,7 +478,149 @@ public final class Store implements AutoCloseable {
             throw e.getCause();
         }
         metrics.segmentsDeleted.increment(deleted.size());
-        return new Deletion(m, deleted);
+        return new Deletion(m, deleted, null);
+    }
+
+    /**
+     * Up to limit entries of a camera whose start lies in [fromStartMs, toStartMs), oldest first, read in one pass
+     * as arrays: retention's bulk candidates, to be {@link SegmentRun#select selected} and passed to
+     * {@link #beginDeleteRuns}.
+     */
+    public SegmentRun segmentRun(String cameraId, long fromStartMs, long toStartMs, int limit) {
+        ensureOpenUnchecked();
+        // the stamps come before the read (see SegmentRun)
+        SegmentRun run = new SegmentRun(cameraId, openSegments.sequence(), index.deleting.dropStamp(), rootsById,
+                Math.min(limit, 256));
+        index.readRun(run, fromStartMs, toStartMs, limit);
+        return run;
+    }
+
+    /**
+     * {@link #beginDelete(List) beginDelete} for the selected entries of runs read by {@link #segmentRun}: they are
+     * claimed as read, without reading the index again, unless their camera changed since the read (a segment
+     * sealed, or another deletion dropped keys in the run's range): those are looked up again. Skipped as by the
+     * other form: open segments, those another call is deleting, those gone. Afterwards {@link SegmentRun#isDeleted}
+     * tells which entries this deletion took.
+     */
+    public Deletion beginDeleteRuns(List<SegmentRun> runs) throws IOException {
+        ensureOpen();
+        Map<String, List<SegmentRun>> byCamera = new java.util.LinkedHashMap<>();
+        int total = 0;
+        for (SegmentRun r : runs) {
+            if (r.selectedCount() > 0) {
+                byCamera.computeIfAbsent(r.camera, c -> new ArrayList<>()).add(r);
+                total += r.selectedCount();
+            }
+        }
+        for (List<SegmentRun> l : byCamera.values()) {
+            l.sort(java.util.Comparator.comparingLong(SegmentRun::firstStart)); // found must be in key order
+        }
+        Map<String, Set<Long>> open = openStarts(byCamera.keySet());
+        int expected = total;
+        int[] count = {0};
+        SegmentDeleter.Marked m;
+        try {
+            m = deleter().mark(() -> {
+                long t0 = System.nanoTime();
+                long sealSeq = openSegments.sequence(); // for entries read again here
+                List<SegmentIndex.Segment> found = new ArrayList<>(expected);
+                Map<String, long[]> ranges = new HashMap<>();
+                count[0] = 0;
+                try {
+                    for (Map.Entry<String, List<SegmentRun>> e : byCamera.entrySet()) {
+                        String camera = e.getKey();
+                        boolean reread = false;
+                        for (SegmentRun r : e.getValue()) {
+                            r.deleted = new boolean[r.size];
+                            sealSeq = Math.min(sealSeq, r.sealStamp);
+                            reread |= openSegments.sealedSince(camera, r.sealStamp)
+                                    || index.deleting.droppedSince(camera, r.dropStamp, r.firstStart(), r.lastStart());
+                        }
+                        Set<Long> o = open.getOrDefault(camera, Set.of());
+                        count[0] += reread ? lookUpAgain(e.getValue(), o, found, ranges)
+                                : claimAsRead(e.getValue(), o, found, ranges);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                metrics.deletePhase("lookup").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                return new SegmentDeleter.Found(found, ranges, sealSeq);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        metrics.segmentsDeleted.increment(count[0]);
+        return new Deletion(m, null, runs);
+    }
+
+    /**
+     * Claims the selected entries of one camera's runs as they were read (see SegmentRun): all but open ones and
+     * those another deletion holds; adjacent claimed entries make one range (pairs first, last start). Returns how
+     * many it claimed.
+     */
+    private int claimAsRead(List<SegmentRun> runs, Set<Long> open, List<SegmentIndex.Segment> found,
+                            Map<String, long[]> ranges) {
+        String camera = runs.get(0).camera;
+        long[] out = new long[16];
+        int n = 0;
+        int claimed = 0;
+        for (SegmentRun r : runs) {
+            int last = -2; // index in r of the last claimed entry
+            for (int i = 0; i < r.size; i++) {
+                if (!r.isSelected(i)) {
+                    continue;
+                }
+                long start = r.starts[i];
+                if ((!open.isEmpty() && open.contains(start)) || index.isDeleting(camera, start)) {
+                    continue;
+                }
+                found.add(new SegmentIndex.Segment(camera, start, new IndexEntry(IndexEntry.State.SEALED, r.roots[i],
+                        r.ends[i], r.bytes[i], 0, 0, SegmentRun.NONE, SegmentRun.NONE)));
+                r.deleted[i] = true;
+                claimed++;
+                if (last == i - 1 && r.adjacent[i]) {
+                    out[n - 1] = start; // extends the open range
+                } else {
+                    if (n + 2 > out.length) {
+                        out = java.util.Arrays.copyOf(out, out.length * 2);
+                    }
+                    out[n++] = start;
+                    out[n++] = start;
+                }
+                last = i;
+            }
+        }
+        if (n > 0) {
+            ranges.put(camera, java.util.Arrays.copyOf(out, n));
+        }
+        return claimed;
+    }
+
+    /** Claims one camera's selected entries after reading the index again ({@link #lookUp}). Returns how many. */
+    private int lookUpAgain(List<SegmentRun> runs, Set<Long> open, List<SegmentIndex.Segment> found,
+                            Map<String, long[]> ranges) throws IOException {
+        String camera = runs.get(0).camera;
+        List<SegmentInfo> wanted = new ArrayList<>();
+        Map<Long, int[]> where = new HashMap<>(); // start -> (run, entry)
+        for (int ri = 0; ri < runs.size(); ri++) {
+            SegmentRun r = runs.get(ri);
+            for (int i = 0; i < r.size; i++) {
+                if (r.isSelected(i) && !open.contains(r.starts[i])) {
+                    wanted.add(new SegmentInfo(camera, r.starts[i], r.ends[i], null, r.bytes[i], 0, 0));
+                    where.put(r.starts[i], new int[] {ri, i});
+                }
+            }
+        }
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        List<SegmentInfo> got = new ArrayList<>();
+        lookUp(wanted.toArray(new SegmentInfo[0]), found, got, ranges);
+        for (SegmentInfo si : got) {
+            int[] w = where.get(si.startMs());
+            runs.get(w[0]).deleted[w[1]] = true;
+        }
+        return got.size();
     }
 
     private static boolean sortedByStart(SegmentInfo[] w) {

@@ -178,6 +178,70 @@ final class FootageLedger {
         subtract(c, counted != null ? counted : s);
     }
 
+    /** Retention deleted the entries of run that {@link nvr.storage.SegmentRun#isDeleted} (one lock per run). */
+    synchronized void removed(nvr.storage.SegmentRun run) {
+        CameraFootage c = cameras.get(run.camera());
+        if (c == null) {
+            return;
+        }
+        long day = Long.MIN_VALUE;
+        DayTally d = null;
+        Path root = null;
+        int volume = 0;
+        for (int i = 0; i < run.size(); i++) {
+            if (!run.isDeleted(i)) {
+                continue;
+            }
+            long start = run.startMs(i);
+            if (!c.recent.isEmpty() && start >= c.recent.firstKey()) {
+                SegmentInfo counted = c.recent.remove(start);
+                if (counted != null) {
+                    subtract(c, counted);
+                    continue;
+                }
+            }
+            if (i == 0 || run.rootPath(i) != root) { // entries of a run share their root almost always
+                root = run.rootPath(i);
+                volume = root == null ? 0 : volumeOfRoot(root);
+            }
+            long segDay = Math.floorDiv(start, SegmentWalk.DAY_MS);
+            if (segDay != day) {
+                day = segDay;
+                d = c.days.get(day);
+            }
+            long bytes = run.bytes(i);
+            long dur = Math.max(0, run.endMs(i) - start);
+            if (d != null) {
+                d.bytes -= bytes;
+                d.recordedMs -= dur;
+                if (--d.segments <= 0) {
+                    c.days.remove(day);
+                    d = null;
+                }
+            }
+            c.volumeBytes[volume] -= bytes;
+            c.totalBytes -= bytes;
+            c.recordedMs -= dur;
+            c.segments--;
+        }
+    }
+
+    /** Index of the volume a data root lies under (0 when under none): the same answer as for its files. */
+    int volumeOfRoot(Path root) {
+        if (roots.size() <= 1) {
+            return 0;
+        }
+        int best = 0;
+        int bestLen = -1;
+        for (int i = 0; i < roots.size(); i++) {
+            if (root.startsWith(roots.get(i)) && roots.get(i).getNameCount() > bestLen) {
+                best = i;
+                bestLen = roots.get(i).getNameCount();
+            }
+        }
+        return best;
+    }
+
     /** Retention deleted these segments (one lock for a whole batch). */
     synchronized void removed(List<SegmentInfo> deleted) {
         for (SegmentInfo s : deleted) {
@@ -261,6 +325,31 @@ final class FootageLedger {
     synchronized boolean isNewest(SegmentInfo s) {
         CameraFootage c = cameras.get(s.camera());
         return c != null && (c.recent.containsKey(s.startMs()) || s.startMs() >= c.tailStartMs);
+    }
+
+    /**
+     * The camera's newest segments as {@link #isNewest} sees them now: a copy, so a sweep checks thousands of
+     * segments without taking the ledger's lock for each.
+     */
+    synchronized Newest newest(String cam) {
+        CameraFootage c = cameras.get(cam);
+        if (c == null) {
+            return new Newest(new long[0], Long.MAX_VALUE);
+        }
+        long[] recent = new long[c.recent.size()];
+        int i = 0;
+        for (long k : c.recent.keySet()) {
+            recent[i++] = k;
+        }
+        return new Newest(recent, c.tailStartMs);
+    }
+
+    /** See {@link #newest}: starts in {@code recent} (ascending) or at/after {@code tailStartMs} are newest. */
+    record Newest(long[] recent, long tailStartMs) {
+        boolean contains(long startMs) {
+            return startMs >= tailStartMs || (recent.length > 0 && startMs >= recent[0]
+                    && java.util.Arrays.binarySearch(recent, startMs) >= 0);
+        }
     }
 
     /** UTC day numbers holding the camera's segment starts (a copy), for {@link SegmentWalk}. */

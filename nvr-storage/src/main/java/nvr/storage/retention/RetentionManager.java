@@ -414,8 +414,8 @@ public final class RetentionManager implements AutoCloseable {
             long recordedMs = 0;
             long gaps = 0;
             if (s != null) {
-                SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, Long.MAX_VALUE);
-                oldest = w.hasNext() ? w.peek().startMs() : s.firstDayStartMs();
+                nvr.storage.SegmentRun first = new SegmentWalk(store, cam, ledger.days(cam), 0, Long.MAX_VALUE, 1).nextRun();
+                oldest = first != null ? first.startMs(0) : s.firstDayStartMs();
                 newest = s.newestEndMs();
                 recordedMs = s.recordedMs();
                 gaps = Math.max(0, newest - oldest - recordedMs);

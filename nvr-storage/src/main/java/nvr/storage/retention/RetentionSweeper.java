@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import nvr.storage.SegmentInfo;
+import nvr.storage.SegmentRun;
 import nvr.storage.Store;
 import nvr.storage.audit.AuditEvent;
 
@@ -77,11 +77,16 @@ final class RetentionSweeper {
                 continue;
             }
             long cutoff = now - t.maxDays() * DAY;
-            for (SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, cutoff); w.hasNext(); ) {
-                SegmentInfo s = w.next();
-                if (clock.trustedTimeOf(s.endMs()) < cutoff && deletable(s)) {
-                    batch.delete(s, "max-days");
+            FootageLedger.Newest newest = ledger.newest(cam);
+            SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, cutoff);
+            for (SegmentRun r; (r = w.nextRun()) != null; ) {
+                Exclusions x = new Exclusions(r, newest);
+                for (int i = 0; i < r.size(); i++) {
+                    if (clock.trustedTimeOf(r.endMs(i)) < cutoff && x.deletable(i)) {
+                        r.select(i);
+                    }
                 }
+                batch.add(r, "max-days", null);
             }
         }
         batch.drain(); // usage below must see these deletions
@@ -117,44 +122,143 @@ final class RetentionSweeper {
         return new Result(batch.segments, batch.bytes, batch.underMinCount, stillOver, batch.underMin, batch.failures);
     }
 
-    private boolean deletable(SegmentInfo s) {
-        return !ledger.isNewest(s) && !store.isOpenSegment(s) && !holds.isHeld(s.camera(), s.startMs(), s.endMs());
+    /**
+     * Rule 1 for the entries of one run, checked once per run where it can be: the camera's newest segments (from
+     * a ledger snapshot), then holds and open segments only when one touches the run at all.
+     */
+    private final class Exclusions {
+        private final SegmentRun run;
+        private final FootageLedger.Newest newest;
+        private final boolean anyHeld;
+        private final boolean anyOpen;
+
+        Exclusions(SegmentRun run, FootageLedger.Newest newest) {
+            this.run = run;
+            this.newest = newest;
+            long first = run.startMs(0);
+            long last = run.startMs(run.size() - 1);
+            this.anyHeld = holds.isHeld(run.camera(), first, run.maxEndMs()); // a hold over any part of the run
+            this.anyOpen = store.anyOpenSegment(run.camera(), first, last);
+        }
+
+        boolean deletable(int i) {
+            long start = run.startMs(i);
+            return !newest.contains(start)
+                    && (!anyOpen || !store.isOpenSegment(run.camera(), start))
+                    && (!anyHeld || !holds.isHeld(run.camera(), start, run.endMs(i)));
+        }
+    }
+
+    /** One camera's walk in {@link #freeOldestFirst}: the run being consumed and the next entry in it. */
+    private final class Cursor {
+        final SegmentWalk walk;
+        final int minDays;
+        final FootageLedger.Newest newest;
+        SegmentRun run;
+        Exclusions exclusions;
+        /** Reasons of the run's entries, per entry; only where they can differ (overwrite-oldest). */
+        String[] why;
+        int i;
+        long trustedEnd;
+
+        Cursor(SegmentWalk walk, int minDays, FootageLedger.Newest newest) {
+            this.walk = walk;
+            this.minDays = minDays;
+            this.newest = newest;
+        }
+
+        /** Moves to the next run; false when the walk is done. */
+        boolean load(boolean ignoreMinimum) {
+            run = walk.nextRun();
+            if (run == null) {
+                return false;
+            }
+            exclusions = new Exclusions(run, newest);
+            why = ignoreMinimum ? new String[run.size()] : null;
+            i = 0;
+            trustedEnd = clock.trustedTimeOf(run.endMs(0));
+            return true;
+        }
+
+        /** Hands what this cursor selected so far to the batch. */
+        void hand(Batch batch) {
+            if (run == null || run.selectedCount() == 0) {
+                return;
+            }
+            if (why == null) {
+                batch.add(run.takeSelected(), "space", null);
+                return;
+            }
+            String[] reasons = new String[run.selectedCount()]; // per entry of the run takeSelected makes
+            int n = 0;
+            for (int k = 0; k < run.size() && n < reasons.length; k++) {
+                if (run.isSelected(k)) {
+                    reasons[n++] = why[k];
+                }
+            }
+            batch.add(run.takeSelected(), null, reasons);
+        }
     }
 
     /**
      * Deletes the oldest segments (by trusted end time, across cameras) on volumes with excess > 0 until
      * the excess is gone. Without {@code ignoreMinimum} only segments past their camera's minimum qualify.
+     * Cameras are merged by their next entry's trusted end; the oldest camera's entries are taken in a row for as
+     * long as they stay older than every other camera's next one.
      */
     private void freeOldestFirst(RetentionConfig cfg, long now, long[] excess, Batch batch, boolean ignoreMinimum) {
-        record Head(SegmentWalk walk, long trustedEnd, int minDays) {
-        }
-        PriorityQueue<Head> queue = new PriorityQueue<>((a, b) -> Long.compare(a.trustedEnd(), b.trustedEnd()));
+        PriorityQueue<Cursor> queue = new PriorityQueue<>((a, b) -> Long.compare(a.trustedEnd, b.trustedEnd));
+        List<Cursor> all = new ArrayList<>();
         for (String cam : ledger.cameraIds()) {
             int min = cfg.tierOf(cam).minDays();
             long to = ignoreMinimum ? Long.MAX_VALUE : now - min * DAY;
-            SegmentWalk w = new SegmentWalk(store, cam, ledger.days(cam), 0, to);
-            if (w.hasNext()) {
-                queue.add(new Head(w, clock.trustedTimeOf(w.peek().endMs()), min));
+            Cursor c = new Cursor(new SegmentWalk(store, cam, ledger.days(cam), 0, to), min, ledger.newest(cam));
+            if (c.load(ignoreMinimum)) {
+                queue.add(c);
+                all.add(c);
             }
         }
+        int selected = 0;
         while (!queue.isEmpty() && anyPositive(excess)) {
-            Head h = queue.poll();
-            SegmentInfo s = h.walk().next();
-            if (h.walk().hasNext()) {
-                queue.add(new Head(h.walk(), clock.trustedTimeOf(h.walk().peek().endMs()), h.minDays()));
-            }
-            boolean pastMinimum = h.trustedEnd() <= now - h.minDays() * DAY;
-            int v = ledger.volumeOf(s);
-            if (excess[v] <= 0 || !deletable(s) || (!ignoreMinimum && !pastMinimum)) {
-                continue;
-            }
-            if (batch.delete(s, pastMinimum ? "space" : "overwrite-oldest")) {
-                excess[v] -= s.bytes();
-                if (!pastMinimum) {
-                    batch.underMinCount++;
-                    batch.underMin.merge(s.camera(), h.trustedEnd(), Math::max);
+            Cursor h = queue.poll();
+            long bound = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().trustedEnd;
+            boolean alive = true;
+            do {
+                SegmentRun r = h.run;
+                int i = h.i;
+                boolean pastMinimum = h.trustedEnd <= now - h.minDays * DAY;
+                int v = r.rootPath(i) == null ? 0 : ledger.volumeOfRoot(r.rootPath(i));
+                if (excess[v] > 0 && (ignoreMinimum || pastMinimum) && h.exclusions.deletable(i)) {
+                    r.select(i);
+                    selected++;
+                    if (h.why != null) {
+                        h.why[i] = pastMinimum ? "space" : "overwrite-oldest";
+                    }
+                    excess[v] -= r.bytes(i);
+                    if (!pastMinimum) {
+                        batch.underMinCount++;
+                        batch.underMin.merge(r.camera(), h.trustedEnd, Math::max);
+                    }
                 }
+                if (++h.i == r.size()) {
+                    h.hand(batch);
+                    alive = h.load(ignoreMinimum);
+                } else {
+                    h.trustedEnd = clock.trustedTimeOf(r.endMs(h.i));
+                }
+            } while (alive && h.trustedEnd <= bound && anyPositive(excess));
+            if (alive) {
+                queue.add(h);
             }
+            if (selected >= Batch.MAX_BATCH) { // hand over what is chosen so far: deleting overlaps choosing
+                for (Cursor c : all) {
+                    c.hand(batch);
+                }
+                selected = 0;
+            }
+        }
+        for (Cursor c : all) {
+            c.hand(batch);
         }
     }
 
@@ -168,15 +272,18 @@ final class RetentionSweeper {
     }
 
     /**
-     * Queues deletions and runs them through {@link Store#beginDelete} and {@link Store.Deletion#finish} in
-     * batches, on the deleting threads so that choosing the next batch overlaps deleting this one (at most
-     * {@value #IN_FLIGHT} batches in flight; {@link #drain} waits for them); writes one audit event per camera and
-     * reason for the whole sweep. Byte accounting is optimistic (a segment counts as freed when queued); a batch
-     * that fails before its deletion is recorded is logged and retried by the next sweep, one that fails after is
-     * finished by the next deletion. Counters are written under this object's lock and read after drain.
+     * Queues runs with selected entries and deletes them through {@link Store#beginDeleteRuns} and
+     * {@link Store.Deletion#finish} in batches, on the deleting threads so that choosing the next batch overlaps
+     * deleting this one (at most {@value #IN_FLIGHT} batches in flight; {@link #drain} waits for them); writes one
+     * audit event per camera and reason for the whole sweep. Byte accounting is optimistic (a segment counts as
+     * freed when queued); a batch that fails before its deletion is recorded is logged and retried by the next
+     * sweep, one that fails after is finished by the next deletion. Counters are written under this object's lock
+     * and read after drain.
      */
     private final class Batch {
-        private static final int MAX_BATCH = 4096;
+        static final int MAX_BATCH = 4096;
+        /** The first batch of a sweep is smaller: its unlinks start while the next batches are chosen. */
+        static final int FIRST_BATCH = 1024;
         static final int IN_FLIGHT = 2;
         private final long now;
         long segments;
@@ -185,51 +292,41 @@ final class RetentionSweeper {
         long failures;
         final Map<String, Long> underMin = new HashMap<>();
         private final Map<String, long[]> auditRanges = new HashMap<>();
-        private List<SegmentInfo> pending = new ArrayList<>();
-        // by identity: Store.deleteSegments returns the very instances it was given (no record hashing of paths)
-        private Map<SegmentInfo, String> reasons = new java.util.IdentityHashMap<>();
-        /** The reason of every pending segment; null when they differ (then {@link #reasons} has each). */
-        private String soleReason;
+        /** Queued runs with their reason, or null and one reason per entry of the run. */
+        private List<Object[]> pending = new ArrayList<>();
+        private int pendingCount;
+        private int flushed;
         private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
 
         Batch(long now) {
             this.now = now;
         }
 
-        boolean delete(SegmentInfo s, String reason) {
-            if (pending.isEmpty()) {
-                soleReason = reason;
-            } else if (soleReason != null && !soleReason.equals(reason)) { // mixed: one reason per segment from now
-                for (SegmentInfo p : pending) {
-                    reasons.put(p, soleReason);
-                }
-                soleReason = null;
+        /** Queues run's selected entries (the run is the batch's from now on). */
+        void add(SegmentRun run, String reason, String[] reasons) {
+            if (run.selectedCount() == 0) {
+                return;
             }
-            pending.add(s);
-            if (soleReason == null) {
-                reasons.put(s, reason);
-            }
-            if (pending.size() >= MAX_BATCH) {
+            pending.add(new Object[] {run, reason, reasons});
+            pendingCount += run.selectedCount();
+            if (pendingCount >= (flushed == 0 ? FIRST_BATCH : MAX_BATCH)) {
                 flushDeletes();
             }
-            return true;
         }
 
-        /** Hands the queued segments to the deleting thread once the batch before them is done. */
+        /** Hands the queued runs to the deleting thread once the batch before them is done. */
         void flushDeletes() {
             if (pending.isEmpty()) {
                 return;
             }
-            List<SegmentInfo> work = pending;
-            String sole = soleReason;
-            Map<SegmentInfo, String> why = sole != null ? Map.of() : reasons;
+            List<Object[]> work = pending;
             pending = new ArrayList<>();
-            reasons = new java.util.IdentityHashMap<>();
-            soleReason = null;
+            pendingCount = 0;
+            flushed++;
             while (inFlight.size() >= IN_FLIGHT) {
                 awaitOldest();
             }
-            inFlight.add(deleting.submit(() -> deleteNow(work, sole, why)));
+            inFlight.add(deleting.submit(() -> deleteNow(work)));
         }
 
         /** Deletes everything queued and waits for it. */
@@ -250,58 +347,83 @@ final class RetentionSweeper {
             }
         }
 
-        private void deleteNow(List<SegmentInfo> work, String sole, Map<SegmentInfo, String> why) {
+        private void deleteNow(List<Object[]> work) {
+            List<SegmentRun> runs = new ArrayList<>(work.size());
+            int count = 0;
             Store.Deletion d;
             try {
                 synchronized (holds.lock) {
                     // Re-checked under the lock until the deletion is recorded: a hold created since the segment was
                     // chosen wins; one created after it finds the segment gone.
-                    work.removeIf(s -> holds.isHeld(s.camera(), s.startMs(), s.endMs()));
-                    d = store.beginDelete(work);
+                    for (Object[] w : work) {
+                        SegmentRun r = (SegmentRun) w[0];
+                        if (holds.isHeld(r.camera(), r.startMs(0), r.maxEndMs())) {
+                            for (int i = 0; i < r.size(); i++) {
+                                if (r.isSelected(i) && holds.isHeld(r.camera(), r.startMs(i), r.endMs(i))) {
+                                    r.deselect(i);
+                                }
+                            }
+                        }
+                        runs.add(r);
+                        count += r.selectedCount();
+                    }
+                    d = store.beginDeleteRuns(runs);
                 }
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
-                    failures += work.size();
+                    failures += count;
                 }
-                LOG.log(System.Logger.Level.WARNING, "retention could not delete " + work.size() + " segments (first "
-                        + (work.isEmpty() ? "-" : work.get(0).file()) + "): " + e.getMessage()
+                LOG.log(System.Logger.Level.WARNING, "retention could not delete " + count + " segments (first of camera "
+                        + (runs.isEmpty() ? "-" : runs.get(0).camera()) + "): " + e.getMessage()
                         + "; they are retried on the next sweep");
                 return;
             }
-            List<SegmentInfo> done = d.segments();
-            ledger.removed(done);
-            account(done, sole, why);
+            int done = 0;
+            for (SegmentRun r : runs) {
+                ledger.removed(r);
+            }
+            done = account(work);
             try {
                 d.finish();
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
-                    failures += done.size();
+                    failures += done;
                 }
-                LOG.log(System.Logger.Level.WARNING, "retention recorded the deletion of " + done.size() + " segments"
-                        + " but could not finish it (first " + (done.isEmpty() ? "-" : done.get(0).file()) + "): "
+                LOG.log(System.Logger.Level.WARNING, "retention recorded the deletion of " + done + " segments"
+                        + " but could not finish it (first of camera " + runs.get(0).camera() + "): "
                         + e.getMessage() + "; the next deletion finishes it");
             }
         }
 
-        private synchronized void account(List<SegmentInfo> done, String sole, Map<SegmentInfo, String> why) {
-            long[] r = null;
-            String rCamera = null;
-            String rReason = null;
-            for (SegmentInfo s : done) {
-                segments++;
-                bytes += s.bytes();
-                String reason = sole != null ? sole : why.get(s);
-                if (r == null || !s.camera().equals(rCamera) || !reason.equals(rReason)) { // runs share one key
-                    rCamera = s.camera();
-                    rReason = reason;
-                    r = auditRanges.computeIfAbsent(rCamera + "\u0000" + rReason,
-                            k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+        /** Counts and audits the deleted entries of work; returns how many. */
+        private synchronized int account(List<Object[]> work) {
+            int n = 0;
+            for (Object[] w : work) {
+                SegmentRun r = (SegmentRun) w[0];
+                String sole = (String) w[1];
+                String[] why = (String[]) w[2];
+                long[] range = null;
+                String rReason = null;
+                for (int i = 0; i < r.size(); i++) {
+                    if (!r.isDeleted(i)) {
+                        continue;
+                    }
+                    String reason = sole != null ? sole : why[i];
+                    n++;
+                    segments++;
+                    bytes += r.bytes(i);
+                    if (range == null || !reason.equals(rReason)) {
+                        rReason = reason;
+                        range = auditRanges.computeIfAbsent(r.camera() + "\u0000" + reason,
+                                k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+                    }
+                    range[0] = Math.min(range[0], r.startMs(i));
+                    range[1] = Math.max(range[1], r.endMs(i));
+                    range[2]++;
+                    range[3] += r.bytes(i);
                 }
-                r[0] = Math.min(r[0], s.startMs());
-                r[1] = Math.max(r[1], s.endMs());
-                r[2]++;
-                r[3] += s.bytes();
             }
+            return n;
         }
 
         void flushAudit() {
