@@ -98,7 +98,18 @@ final class SegmentDeleter implements AutoCloseable {
      * last start) of found entries with no other key between them when the index was read (every found entry lies
      * in exactly one run; null or missing: point deletes), and {@link OpenSegmentSet#sequence} read before the index.
      */
-    record Found(List<SegmentIndex.Segment> segments, Map<String, long[]> runs, long sealSeq) {
+    record Found(List<SegmentIndex.Segment> segments, Map<String, long[]> runs, long sealSeq, Prepared prepared) {
+        Found(List<SegmentIndex.Segment> segments, Map<String, long[]> runs, long sealSeq) {
+            this(segments, runs, sealSeq, null);
+        }
+    }
+
+    /**
+     * What mark would otherwise derive from the found entries in passes of its own, built by a lookup while it
+     * claims them (retention's runs): camera -> claimed starts ascending, camera -> days (see {@link CoverageIndex#dayOf})
+     * that lose a segment, and the batch record ({@link #encode}).
+     */
+    record Prepared(Map<String, long[]> starts, Map<String, Set<Long>> days, byte[] record) {
     }
 
     /** A batch whose deletion is recorded and hidden from readers; {@link #finish} unlinks and drops it. */
@@ -125,7 +136,7 @@ final class SegmentDeleter implements AutoCloseable {
                 long t0 = System.nanoTime();
                 unlink(found);
                 long t1 = System.nanoTime();
-                Map<UUID, Long> freed = drop(found, record, lookup);
+                Map<UUID, Long> freed = drop(found, record, lookup, starts);
                 record(unlinkTimer, t1 - t0);
                 record(dropTimer, System.nanoTime() - t1);
                 retire(starts);
@@ -165,14 +176,16 @@ final class SegmentDeleter implements AutoCloseable {
             }
             long t0 = System.nanoTime();
             String record = BATCH_PREFIX + UUID.randomUUID();
-            Map<String, long[]> starts = startsByCamera(found);
+            Prepared prep = got.prepared();
+            Map<String, long[]> starts = prep != null ? prep.starts() : startsByCamera(found);
+            Map<String, Set<Long>> days = prep != null ? prep.days() : daysOf(found);
             inFlight.add(record);
             hiddenByRecord.put(record, starts);
             index.deleting.add(starts); // hidden before the record exists: no reader starts on a doomed file
             try (SegmentIndex.Batch b = index.batch()) {
                 // coverage summaries of these days are rebuilt from entries that no longer show the batch
-                dropDays(found);
-                b.putMeta(record, encode(found));
+                dropDays(days);
+                b.putMeta(record, prep != null ? prep.record() : encode(found));
                 index.write(b, true); // durable before any file goes: a crash now leaves a to-do list, not lost files
             } catch (IOException | RuntimeException e) {
                 index.deleting.remove(starts); // not written: the entries stay
@@ -180,7 +193,7 @@ final class SegmentDeleter implements AutoCloseable {
                 inFlight.remove(record);
                 mayHavePending = true; // in case it was written after all
                 try {
-                    dropDays(found); // a summary rebuilt meanwhile left them out
+                    dropDays(days); // a summary rebuilt meanwhile left them out
                 } catch (IOException | RuntimeException ignored) {
                     // the cache is only stale until its day changes again; the failure above is what matters
                 }
@@ -428,7 +441,8 @@ final class SegmentDeleter implements AutoCloseable {
      * and none stopped being open since (a writer's entry is committed while its segment is listed open). That
      * check and the write happen with every other index write held off ({@link SegmentIndex#writeAlone}).
      */
-    private Map<UUID, Long> drop(List<SegmentIndex.Segment> found, String record, Found lookup) throws IOException {
+    private Map<UUID, Long> drop(List<SegmentIndex.Segment> found, String record, Found lookup,
+                                 Map<String, long[]> starts) throws IOException {
         Map<UUID, Long> freed = new HashMap<>();
         for (SegmentIndex.Segment f : found) { // runs of one root: one map operation each
             freed.merge(f.entry().root(), f.entry().bytes(), Long::sum);
@@ -473,7 +487,15 @@ final class SegmentDeleter implements AutoCloseable {
         }
         // Before the keys leave the deleting set: a run read earlier and claimed later sees the drop (SegmentRun).
         Map<String, long[]> ranges = new HashMap<>();
-        for (SegmentIndex.Segment f : found) {
+        if (starts != null) { // each camera's starts ascending: first and last
+            for (Map.Entry<String, long[]> e : starts.entrySet()) {
+                long[] a = e.getValue();
+                if (a.length > 0) {
+                    ranges.put(e.getKey(), new long[] {a[0], a[a.length - 1]});
+                }
+            }
+        }
+        for (SegmentIndex.Segment f : starts != null ? List.<SegmentIndex.Segment>of() : found) {
             long[] r = ranges.get(f.camera());
             if (r == null) {
                 ranges.put(f.camera(), new long[] {f.startMs(), f.startMs()});
@@ -566,9 +588,9 @@ final class SegmentDeleter implements AutoCloseable {
         }
         boolean dropped = false;
         try {
-            dropDays(left);
+            dropDays(daysOf(left));
             unlink(left);
-            drop(left, record, null);
+            drop(left, record, null, null);
             dropped = true;
         } finally {
             if (starts != null) {
@@ -586,8 +608,8 @@ final class SegmentDeleter implements AutoCloseable {
         return left;
     }
 
-    /** Drops the coverage summaries of every camera-day that lost a segment (once per day, not per segment). */
-    private void dropDays(List<SegmentIndex.Segment> found) throws IOException {
+    /** camera -> the days (see {@link CoverageIndex#dayOf}) of its found entries. */
+    private static Map<String, Set<Long>> daysOf(List<SegmentIndex.Segment> found) {
         Map<String, Set<Long>> days = new LinkedHashMap<>();
         String lastCamera = null;
         long lastDay = Long.MIN_VALUE;
@@ -599,6 +621,11 @@ final class SegmentDeleter implements AutoCloseable {
                 lastDay = day;
             }
         }
+        return days;
+    }
+
+    /** Drops the coverage summaries of every camera-day that lost a segment (once per day, not per segment). */
+    private void dropDays(Map<String, Set<Long>> days) throws IOException {
         if (coverage != null) {
             coverage.invalidateDays(days); // one index write for every camera of the batch
             return;
@@ -639,6 +666,27 @@ final class SegmentDeleter implements AutoCloseable {
             for (int i = runs.get(r)[0]; i < runs.get(r)[1]; i++) {
                 SegmentIndex.Segment s = found.get(i);
                 b.putLong(s.startMs()).putLong(s.entry().bytes());
+            }
+        }
+        return b.array();
+    }
+
+    /** {@link #encode} from per-camera arrays: starts.get(c)[0..counts[c]) with bytes.get(c) alike. */
+    static byte[] encode(List<String> cameras, List<long[]> starts, List<long[]> bytes, int[] counts) {
+        List<byte[]> names = new ArrayList<>(cameras.size());
+        int size = 1;
+        for (int c = 0; c < cameras.size(); c++) {
+            byte[] n = cameras.get(c).getBytes(StandardCharsets.UTF_8);
+            names.add(n);
+            size += 2 + n.length + 4 + 16 * counts[c];
+        }
+        ByteBuffer b = ByteBuffer.allocate(size).put((byte) RECORD_VERSION);
+        for (int c = 0; c < cameras.size(); c++) {
+            b.putShort((short) names.get(c).length).put(names.get(c)).putInt(counts[c]);
+            long[] st = starts.get(c);
+            long[] by = bytes.get(c);
+            for (int i = 0; i < counts[c]; i++) {
+                b.putLong(st[i]).putLong(by[i]);
             }
         }
         return b.array();

@@ -94,6 +94,17 @@ public final class SegmentRun {
         return r == null ? null : r.path;
     }
 
+    /**
+     * Entry i as a SegmentInfo (its file under its data root, or under a placeholder when that root is not
+     * configured); frames and stream type are not read into a run and show as 0.
+     */
+    public SegmentInfo info(int i) {
+        DataRoot r = rootsById.get(roots[i]);
+        Path file = r != null ? r.segmentFile(camera, starts[i])
+                : Path.of("/nonexistent-root-" + roots[i]).resolve(camera).resolve(starts[i] + ".seg");
+        return new SegmentInfo(camera, starts[i], ends[i], file, bytes[i], 0, 0);
+    }
+
     /** True when the read stopped at its limit: the rest of the range starts at {@link #resumeFromMs}. */
     public boolean isFull() {
         return full;

@@ -406,10 +406,7 @@ public final class Store implements AutoCloseable {
                 for (SegmentRun r : runs) {
                     for (int i = 0; i < r.size; i++) {
                         if (r.isDeleted(i)) {
-                            DataRoot root = rootsById.get(r.roots[i]);
-                            Path file = root != null ? root.segmentFile(r.camera, r.starts[i])
-                                    : Path.of("/nonexistent-root-" + r.roots[i]).resolve(r.camera).resolve(r.starts[i] + ".seg");
-                            out.add(new SegmentInfo(r.camera, r.starts[i], r.ends[i], file, r.bytes[i], 0, 0));
+                            out.add(r.info(i));
                         }
                     }
                 }
@@ -525,6 +522,12 @@ public final class Store implements AutoCloseable {
                 long sealSeq = openSegments.sequence(); // for entries read again here
                 List<SegmentIndex.Segment> found = new ArrayList<>(expected);
                 Map<String, long[]> ranges = new HashMap<>();
+                // what mark needs besides the entries, one pass per camera instead of one per use
+                List<String> cameras = new ArrayList<>();
+                List<long[]> starts = new ArrayList<>();
+                List<long[]> bytes = new ArrayList<>();
+                Map<String, long[]> startsByCamera = new HashMap<>();
+                Map<String, Set<Long>> days = new java.util.LinkedHashMap<>();
                 count[0] = 0;
                 try {
                     for (Map.Entry<String, List<SegmentRun>> e : byCamera.entrySet()) {
@@ -537,14 +540,43 @@ public final class Store implements AutoCloseable {
                                     || index.deleting.droppedSince(camera, r.dropStamp, r.firstStart(), r.lastStart());
                         }
                         Set<Long> o = open.getOrDefault(camera, Set.of());
+                        int from = found.size();
                         count[0] += reread ? lookUpAgain(e.getValue(), o, found, ranges)
                                 : claimAsRead(e.getValue(), o, found, ranges);
+                        int n = found.size() - from;
+                        if (n == 0) {
+                            continue;
+                        }
+                        long[] st = new long[n];
+                        long[] by = new long[n];
+                        Set<Long> d = new java.util.HashSet<>();
+                        long lastDay = Long.MIN_VALUE;
+                        for (int k = 0; k < n; k++) { // found in key order
+                            SegmentIndex.Segment f = found.get(from + k);
+                            st[k] = f.startMs();
+                            by[k] = f.entry().bytes();
+                            long day = CoverageIndex.dayOf(st[k]);
+                            if (day != lastDay) {
+                                d.add(day);
+                                lastDay = day;
+                            }
+                        }
+                        cameras.add(camera);
+                        starts.add(st);
+                        bytes.add(by);
+                        startsByCamera.put(camera, st);
+                        days.put(camera, d);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
+                int[] counts = new int[starts.size()];
+                for (int c = 0; c < counts.length; c++) {
+                    counts[c] = starts.get(c).length;
+                }
                 metrics.deletePhase("lookup").record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
-                return new SegmentDeleter.Found(found, ranges, sealSeq);
+                return new SegmentDeleter.Found(found, ranges, sealSeq, new SegmentDeleter.Prepared(startsByCamera, days,
+                        SegmentDeleter.encode(cameras, starts, bytes, counts)));
             });
         } catch (UncheckedIOException e) {
             throw e.getCause();

@@ -23,6 +23,8 @@ import nvr.storage.Store;
 final class FootageLedger {
     /** Width of the refresh window around a wall clock that is behind the newest footage. */
     private static final long BEHIND_WINDOW_MS = 6 * 3_600_000L;
+    /** Entries per index read of {@link #load}. */
+    private static final int LOAD_RUN = 4096;
 
     static final class DayTally {
         long bytes;
@@ -40,6 +42,9 @@ final class FootageLedger {
         long totalBytes;
         long recordedMs;
         long segments;
+        /** The tally {@link #add} changed last (consecutive segments share a day); may be one removed since. */
+        DayTally lastAdded;
+        long lastAddedDay;
         /** Start of the newest segment seen, or Long.MIN_VALUE. */
         long tailStartMs = Long.MIN_VALUE;
 
@@ -116,13 +121,30 @@ final class FootageLedger {
         CameraFootage c = new CameraFootage(cam, roots.size());
         SegmentInfo last = null;
         TreeMap<Long, SegmentInfo> nearWall = new TreeMap<>();
-        // One query per camera: at start and at the daily reconcile only.
-        for (SegmentInfo s : store.segmentsStarting(cam, 0, Long.MAX_VALUE, Integer.MAX_VALUE)) {
-            add(c, s);
-            last = s;
-            if (s.startMs() >= wallMs - BEHIND_WINDOW_MS && s.startMs() <= wallMs + BEHIND_WINDOW_MS) {
-                nearWall.put(s.startMs(), s);
+        // At start and at the daily reconcile only: the index read in runs, an object only for the segments kept.
+        long from = 0;
+        while (true) {
+            nvr.storage.SegmentRun r = store.segmentRun(cam, from, Long.MAX_VALUE, LOAD_RUN);
+            Path root = null;
+            int volume = 0;
+            for (int i = 0; i < r.size(); i++) {
+                long start = r.startMs(i);
+                if (i == 0 || r.rootPath(i) != root) {
+                    root = r.rootPath(i);
+                    volume = root == null ? 0 : volumeOfRoot(root);
+                }
+                add(c, start, r.endMs(i), r.bytes(i), volume);
+                if (start >= wallMs - BEHIND_WINDOW_MS && start <= wallMs + BEHIND_WINDOW_MS) {
+                    nearWall.put(start, r.info(i));
+                }
             }
+            if (r.size() > 0) {
+                last = r.info(r.size() - 1);
+            }
+            if (!r.isFull()) {
+                break;
+            }
+            from = r.resumeFromMs();
         }
         if (last != null) {
             c.tailStartMs = last.startMs();
@@ -216,6 +238,7 @@ final class FootageLedger {
                 d.recordedMs -= dur;
                 if (--d.segments <= 0) {
                     c.days.remove(day);
+                    c.lastAdded = null; // add() must not reuse a removed tally
                     d = null;
                 }
             }
@@ -250,14 +273,22 @@ final class FootageLedger {
     }
 
     private void add(CameraFootage c, SegmentInfo s) {
-        DayTally d = c.days.computeIfAbsent(Math.floorDiv(s.startMs(), SegmentWalk.DAY_MS), k -> new DayTally());
-        long dur = Math.max(0, s.endMs() - s.startMs());
-        d.bytes += s.bytes();
+        add(c, s.startMs(), s.endMs(), s.bytes(), volumeOf(s));
+    }
+
+    private void add(CameraFootage c, long startMs, long endMs, long bytes, int volume) {
+        long day = Math.floorDiv(startMs, SegmentWalk.DAY_MS);
+        DayTally d = c.lastAdded != null && c.lastAddedDay == day ? c.lastAdded
+                : c.days.computeIfAbsent(day, k -> new DayTally());
+        c.lastAdded = d;
+        c.lastAddedDay = day;
+        long dur = Math.max(0, endMs - startMs);
+        d.bytes += bytes;
         d.recordedMs += dur;
         d.segments++;
-        d.minStartMs = Math.min(d.minStartMs, s.startMs());
-        c.volumeBytes[volumeOf(s)] += s.bytes();
-        c.totalBytes += s.bytes();
+        d.minStartMs = Math.min(d.minStartMs, startMs);
+        c.volumeBytes[volume] += bytes;
+        c.totalBytes += bytes;
         c.recordedMs += dur;
         c.segments++;
     }
@@ -271,6 +302,7 @@ final class FootageLedger {
             d.recordedMs -= dur;
             if (--d.segments <= 0) {
                 c.days.remove(day);
+                c.lastAdded = null; // add() must not reuse a removed tally
             }
         }
         c.volumeBytes[volumeOf(s)] -= s.bytes();
