@@ -94,6 +94,7 @@ final class DownloadThroughput {
         double rawTcp = rawTcp();
         double fileServer = fileServer();
         double cursor = cursorOnly();
+        diskWork(false);
         Map<String, Long> cpu0 = threadCpu();
         Result dl = download(fromMs, toMs);
         Map<String, Long> cpu = since(cpu0);
@@ -116,6 +117,7 @@ final class DownloadThroughput {
             System.out.printf("round %d (cold, page cache dropped before each): raw read %.0f MB/s; file server %.0f MB/s%n",
                 n, coldRead, coldServer);
             report("cold", cdl, ccpu);
+            diskWork(true);
             System.out.printf("  ratios (steady | whole): cold download/cold raw read %.2f | %.2f; cold download/cold file "
                 + "server %.2f | %.2f%n", cdl.steady() / coldRead, cdl.whole() / coldRead, cdl.steady() / coldServer,
                 cdl.whole() / coldServer);
@@ -162,6 +164,49 @@ final class DownloadThroughput {
             }
         }
         return bytes / ((System.nanoTime() - t0) / 1e9) / 1e6;
+    }
+
+    /**
+     * The download's disk-thread work alone, on this thread (CPU ms per GB of footage, robust under load): the
+     * plain cursor (pread into a window + CRC), the bulk cursor a Download uses (mapped segments paged in
+     * ahead + CRC), and the bulk cursor plus laying every frame out as RTP/PS packets in a pooled buffer.
+     * Cold: the plain and the bulk cursor, each plus the layout, each after dropping the page cache (does the
+     * disk read overlap the CPU work?).
+     */
+    void diskWork(boolean cold) throws Exception {
+        var mx = ManagementFactory.getThreadMXBean();
+        java.util.concurrent.ExecutorService ahead = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var layout = new nvr.gb28181.ps.PsRtpPacketizer(nvr.gb28181.media.Codec.H264, 1, 96, 0, 1400, true);
+            StringBuilder b = new StringBuilder("  disk-thread work alone, " + (cold ? "cold" : "warm") + " (MB/s, CPU ms/GB):");
+            for (int mode : cold ? new int[] {3, 2} : new int[] {0, 1, 2}) {
+                if (cold) {
+                    PlaybackLoad.dropCaches();
+                }
+                long c0 = mx.getCurrentThreadCpuTime();
+                long t0 = System.nanoTime();
+                long bytes = 0;
+                try (var cur = mode == 0 || mode == 3 ? store.openCursor(camera, fromMs, toMs) : store.openCursor(camera, fromMs, toMs, ahead)) {
+                    for (var f = cur.nextSlice(); f != null; f = cur.nextSlice()) {
+                        bytes += f.payload().remaining();
+                        if (mode >= 2) {
+                            io.netty.buffer.ByteBuf payload = io.netty.buffer.Unpooled.wrappedBuffer(f.payload());
+                            int size = layout.packetizedSize(payload.readableBytes(), f.keyframe());
+                            io.netty.buffer.ByteBuf packets = io.netty.buffer.PooledByteBufAllocator.DEFAULT.directBuffer(size, size);
+                            layout.layOut(f.keyframe(), payload, packets);
+                            packets.release();
+                        }
+                    }
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long cpu = mx.getCurrentThreadCpuTime() - c0;
+                b.append(String.format(" %s %.0f MB/s %d ms/GB;", new String[] {"plain cursor", "bulk cursor", "bulk cursor + layout", "plain cursor + layout"}[mode],
+                    bytes / secs / 1e6, Math.round(cpu / 1e6 / (bytes / 1e9))));
+            }
+            System.out.println(b);
+        } finally {
+            ahead.shutdown();
+        }
     }
 
     /** fileBytes over loopback TCP from memory (no file, no RTP), MB/s: what any sender can reach here. */
