@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollMode;
 import io.netty.channel.socket.DatagramChannelConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,6 +50,8 @@ public final class RtpReceivers implements MediaReceivers {
     private final HealthMonitor monitor;
     private final Map<Integer, UdpPort> udpPorts = new HashMap<>(); // guarded by itself
     private final Set<RtpStream> streams = ConcurrentHashMap.newKeySet();
+    /** recvmmsg buffers, one per loop thread, shared by the loop's UDP ports (epoll only). */
+    private final LoopReceiveBuffer udpBuffers = new LoopReceiveBuffer(UDP_READ_BYTES * UDP_BATCH);
     private volatile boolean warnedRcvbuf;
     private volatile boolean closed;
 
@@ -221,8 +224,11 @@ public final class RtpReceivers implements MediaReceivers {
                 .option(ChannelOption.SO_RCVBUF, config.udpReceiveBufferBytes())
                 .handler(udp);
         if (transports.epoll()) { // recvmmsg: up to UDP_BATCH datagrams per system call, each a slice of one buffer
+            // level-triggered, so a read may stop at a recvmmsg that did not fill every slot (see LoopReceiveBuffer)
+            // instead of one more recvmmsg per wake-up that only returns EAGAIN
             b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, UDP_READ_BYTES)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_BYTES * UDP_BATCH));
+                    .option(EpollChannelOption.EPOLL_MODE, EpollMode.LEVEL_TRIGGERED)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, udpBuffers);
         } else {
             b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(UDP_READ_BYTES));
         }
