@@ -34,33 +34,57 @@ public final class NalUnits {
      * or -1. The returned index points at the first zero (a 4-byte start code's leading zero is at index-1).
      */
     public static int findStartCode(byte[] a, int from, int to) {
+        // Word at a time: entropy-coded slice data has a zero byte in ~3% of 8-byte words and a start code only
+        // at NAL boundaries. A word without a zero byte cannot hold a start code's first byte, so it is skipped
+        // whole (16 bytes per step); at a word with one, the first zero's position is computed (the lowest flagged
+        // byte of the SWAR test is always a true zero) and tested, and the scan resumes right after it.
         int i = Math.max(from, 0);
-        int last = to - 3;
-        int lastWord = to - 8;
-        while (i <= last) {
-            // 8 bytes without a zero byte cannot hold a start code's 00 00, nor begin one: skip them
-            // (SWAR zero-byte test; entropy-coded slice data has a zero in ~3% of 8-byte words)
-            while (i <= lastWord) {
-                long v = (long) LONGS.get(a, i);
-                if (((v - 0x0101010101010101L) & ~v & 0x8080808080808080L) != 0) {
-                    break;
-                }
+        int last = to - 3; // the last index a start code can begin at
+        while (i <= to - 16) {
+            long m1 = zeroBytes((long) LONGS.get(a, i));
+            long m2 = zeroBytes((long) LONGS.get(a, i + 8));
+            if ((m1 | m2) == 0) {
+                i += 16;
+                continue;
+            }
+            int z = m1 != 0 ? i + (Long.numberOfTrailingZeros(m1) >>> 3) : i + 8 + (Long.numberOfTrailingZeros(m2) >>> 3);
+            if (z > last) {
+                return -1; // bytes before z are not zero and a start code cannot begin at z or later
+            }
+            if (a[z + 1] == 0 && a[z + 2] == 1) {
+                return z;
+            }
+            i = z + 1;
+        }
+        while (i <= to - 8) {
+            long m = zeroBytes((long) LONGS.get(a, i));
+            if (m == 0) {
                 i += 8;
+                continue;
             }
-            if (i > last) {
-                break;
+            int z = i + (Long.numberOfTrailingZeros(m) >>> 3);
+            if (z > last) {
+                return -1;
             }
-            // step by 3 when a[i+2] > 1: no start code can straddle it (the usual Annex-B fast scan)
-            byte c = a[i + 2];
-            if (c == 0) {
-                i++;
-            } else if (c == 1 && a[i] == 0 && a[i + 1] == 0) {
+            if (a[z + 1] == 0 && a[z + 2] == 1) {
+                return z;
+            }
+            i = z + 1;
+        }
+        for (; i <= last; i++) {
+            if (a[i] == 0 && a[i + 1] == 0 && a[i + 2] == 1) {
                 return i;
-            } else {
-                i += 3;
             }
         }
         return -1;
+    }
+
+    /**
+     * High bit set in each byte of {@code v} that is zero, plus possibly in bytes above a zero byte (a borrow);
+     * the lowest set bit always marks a true zero. 0 when no byte is zero.
+     */
+    private static long zeroBytes(long v) {
+        return (v - 0x0101010101010101L) & ~v & 0x8080808080808080L;
     }
 
     /** NAL unit type from the first header byte (H.264) or the first two (H.265). */

@@ -47,6 +47,38 @@ class NalUnitsTest {
         }
     }
 
+    @Test
+    void wordAtATimeSearchAgreesWithANaiveOneOnSliceLikeData() {
+        // mostly non-zero bytes with rare zeros and start codes anywhere: the 16- and 8-byte strides, the first-zero
+        // test at every offset of a word, and start codes straddling words and the end of the range
+        java.util.Random r = new java.util.Random(2);
+        for (int t = 0; t < 50_000; t++) {
+            byte[] a = new byte[r.nextInt(300)];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = (byte) (1 + r.nextInt(255));
+                if (r.nextInt(40) == 0) {
+                    a[i] = 0;
+                }
+            }
+            for (int k = r.nextInt(3); k > 0 && a.length >= 3; k--) {
+                int p = r.nextInt(a.length - 2);
+                a[p] = 0;
+                a[p + 1] = 0;
+                a[p + 2] = (byte) (r.nextInt(4) == 0 ? 3 : 1);
+            }
+            int from = a.length == 0 ? 0 : r.nextInt(a.length);
+            int to = from + (a.length == from ? 0 : r.nextInt(a.length - from + 1));
+            int naive = -1;
+            for (int i = from; i + 3 <= to; i++) {
+                if (a[i] == 0 && a[i + 1] == 0 && a[i + 2] == 1) {
+                    naive = i;
+                    break;
+                }
+            }
+            assertEquals(naive, NalUnits.findStartCode(a, from, to), () -> "in " + toHex(a, 0, a.length));
+        }
+    }
+
     static String toHex(byte[] a, int s, int e) {
         StringBuilder b = new StringBuilder();
         for (int i = s; i < e; i++) {
