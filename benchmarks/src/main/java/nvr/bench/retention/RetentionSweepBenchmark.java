@@ -142,7 +142,8 @@ public final class RetentionSweepBenchmark {
                     + " the rest of the wall time is waiting for the disk and for a core%n", (cpuNs[0] + helperCpuNs) / 1e6,
                     (cpuNs[0] + helperCpuNs) / 1e3 / Math.max(1, report[0].deletedSegments()), cpuNs[0] / 1e6,
                     helperCpuNs / 1e6);
-            // Store.deleteSegments' steps (nvr.storage.delete.phase).
+            // The deletion's steps (nvr.storage.delete.phase); lookup is the claim of the runs retention read (it reads
+            // the index again only for a camera that changed since).
             double phasesMs = 0;
             StringBuilder phases = new StringBuilder();
             for (String p : List.of("lookup", "mark", "unlink", "drop")) {
@@ -151,7 +152,8 @@ public final class RetentionSweepBenchmark {
                 phasesMs += ms;
                 phases.append(String.format("%s %.0f ms (%d batches), ", p, ms, t == null ? 0 : t.count()));
             }
-            System.out.printf("sweep phases (Store.deleteSegments, wall): %ssum %.0f ms of the sweep's %.0f ms (the rest:"
+            System.out.printf("sweep phases (Store.beginDeleteRuns + finish, wall, summed over overlapping batches): %ssum"
+                    + " %.0f ms of the sweep's %.0f ms (the rest:"
                     + " choosing candidates and bookkeeping not overlapped with deleting)%n", phases, phasesMs, sweepMs);
             // Reads after the sweep: the deleted day is now range tombstones (SegmentDeleter's drop). The same queries
             // on a live camera, whose key range for that day never held anything, are the reference.

@@ -210,12 +210,13 @@ final class FootageLedger {
         DayTally d = null;
         Path root = null;
         int volume = 0;
+        long recentFrom = c.recent.isEmpty() ? Long.MAX_VALUE : c.recent.firstKey();
         for (int i = 0; i < run.size(); i++) {
             if (!run.isDeleted(i)) {
                 continue;
             }
             long start = run.startMs(i);
-            if (!c.recent.isEmpty() && start >= c.recent.firstKey()) {
+            if (start >= recentFrom) {
                 SegmentInfo counted = c.recent.remove(start);
                 if (counted != null) {
                     subtract(c, counted);
