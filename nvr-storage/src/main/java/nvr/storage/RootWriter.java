@@ -19,7 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -83,14 +82,15 @@ final class RootWriter implements Runnable {
     private final long hardMaxSegmentBytes;
     private final long fsyncMs;
     private final long queueLimitBytes;
+    /** Frames, barriers and STOP: many producers (event loops), this root's writer thread takes them. */
+    private final WriterInbox inbox = new WriterInbox();
     /**
-     * Frames, barriers and STOP, many producers (event loops), one consumer. Lock-free: a producer pays one CAS, and
-     * a wake-up ({@link LockSupport#unpark}) only when the writer has gone to sleep on an empty queue ({@link #sleeping}).
+     * Bytes of queued frames, the bound producers check. Producers add per frame; the writer subtracts what it took
+     * in batches (when it caught up, or every {@link #RELEASE_BATCH_BYTES}), not per frame, so the counter's cache
+     * line does not move between cores twice per frame: the bound errs by at most one batch on the safe side.
      */
-    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
-    /** The writer is parked (or about to park) until the next item: a producer must unpark it. */
-    private volatile boolean sleeping;
     private final AtomicLong queuedBytes = new AtomicLong();
+    private static final long RELEASE_BATCH_BYTES = 1 << 20;
     /** Every camera this root has written for; added to by producers' {@link #stateOf}, iterated by the writer. */
     private final Map<String, CameraState> cameras = new ConcurrentHashMap<>();
     private final List<SegmentWriter> sealing = new ArrayList<>();
@@ -120,6 +120,8 @@ final class RootWriter implements Runnable {
         this.queueLimitBytes = config.writerQueueBytes();
         this.thread = new Thread(this, "nvr-storage-writer-" + root.path.getFileName());
         thread.setDaemon(true);
+        inbox.consumer(thread);
+        metrics.queue(this::queuedBytes);
         AtomicInteger fsyncThreads = new AtomicInteger();
         this.fsyncPool = Executors.newFixedThreadPool(FSYNC_THREADS, r -> {
             Thread t = new Thread(r, "nvr-storage-fsync-" + root.path.getFileName() + "-" + fsyncThreads.incrementAndGet());
@@ -141,12 +143,13 @@ final class RootWriter implements Runnable {
         return cameras.computeIfAbsent(camera, CameraState::new);
     }
 
-    /** Queues an item and wakes the writer when it sleeps (a Dekker pair: enqueue then read flag, vs set flag then poll). */
+    /** Bytes of frames queued and not yet taken by the writer (up to one release batch more): the queue gauge. */
+    long queuedBytes() {
+        return queuedBytes.get();
+    }
+
     private void enqueue(Object item) {
-        queue.offer(item);
-        if (sleeping) {
-            LockSupport.unpark(thread);
-        }
+        inbox.offer(item);
     }
 
     /** Queues a frame unless the byte bound would be exceeded. Never blocks. */
@@ -158,7 +161,6 @@ final class RootWriter implements Runnable {
             }
             return false;
         }
-        metrics.queuedBytes.addAndGet(len);
         enqueue(f);
         return true;
     }
@@ -189,9 +191,14 @@ final class RootWriter implements Runnable {
     public void run() {
         long nextCommit = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(fsyncMs);
         boolean busy = false; // an item arrived since the last nap
+        long taken = 0; // bytes of frames taken since the last release to queuedBytes
         while (true) {
-            Object item = queue.poll();
+            Object item = inbox.poll();
             long wait = nextCommit - System.nanoTime();
+            if (item == null && taken > 0) {
+                queuedBytes.addAndGet(-taken); // caught up: give producers the room before napping
+                taken = 0;
+            }
             if (item != null) {
                 busy = true;
             } else if (wait > 0 && busy) {
@@ -205,19 +212,17 @@ final class RootWriter implements Runnable {
                 }
             } else if (wait > 0) {
                 // Nothing came during a whole nap: sleep until the next frame or commit, costing nothing while idle.
-                sleeping = true;
-                if (queue.isEmpty()) { // after publishing the flag: an item enqueued from now on unparks us
-                    LockSupport.parkNanos(this, wait);
-                }
-                sleeping = false;
-                item = Thread.interrupted() ? STOP : queue.poll();
+                inbox.sleep(wait);
+                item = Thread.interrupted() ? STOP : inbox.poll();
                 busy = item != null;
             }
             try {
                 if (item instanceof QueuedFrame f) {
-                    long len = f.payload().length + FrameRecordCodec.HEADER_BYTES;
-                    queuedBytes.addAndGet(-len);
-                    metrics.queuedBytes.addAndGet(-len);
+                    taken += f.payload().length + FrameRecordCodec.HEADER_BYTES;
+                    if (taken >= RELEASE_BATCH_BYTES) {
+                        queuedBytes.addAndGet(-taken);
+                        taken = 0;
+                    }
                     handle(f);
                 } else if (item instanceof Barrier b) {
                     commit();
@@ -249,7 +254,7 @@ final class RootWriter implements Runnable {
     }
 
     private void failPendingBarriers() {
-        for (Object o; (o = queue.poll()) != null; ) {
+        for (Object o; (o = inbox.poll()) != null; ) {
             if (o instanceof Barrier b) {
                 b.done().completeExceptionally(new IOException("store is closed"));
             }

@@ -3,7 +3,10 @@ package nvr.storage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /** The storage engine's meters, all named {@code nvr.storage.*}. */
 final class StorageMetrics {
@@ -19,7 +22,8 @@ final class StorageMetrics {
     final Timer fsync;
     final Timer indexCommit;
     final AtomicLong openSegments = new AtomicLong();
-    final AtomicLong queuedBytes = new AtomicLong();
+    /** Sources of the queue gauge: each root writer's queued bytes. */
+    private final List<LongSupplier> queues = new CopyOnWriteArrayList<>();
 
     StorageMetrics(MeterRegistry r) {
         registry = r;
@@ -39,7 +43,20 @@ final class StorageMetrics {
                 .publishPercentiles(0.5, 0.99).register(r);
         indexCommit = Timer.builder("nvr.storage.index.commit").description("synced index batch write").register(r);
         r.gauge("nvr.storage.segments.open", openSegments);
-        r.gauge("nvr.storage.queue.bytes", queuedBytes);
+        r.gauge("nvr.storage.queue.bytes", this, StorageMetrics::queuedBytes);
+    }
+
+    /** Adds a root writer's queue to the queue gauge. */
+    void queue(LongSupplier queuedBytes) {
+        queues.add(queuedBytes);
+    }
+
+    private double queuedBytes() {
+        long sum = 0;
+        for (LongSupplier q : queues) {
+            sum += q.getAsLong();
+        }
+        return sum;
     }
 
     /** Time of one step (mark, unlink, drop) of a batch deletion. */
