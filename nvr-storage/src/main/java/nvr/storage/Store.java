@@ -596,6 +596,7 @@ public final class Store implements AutoCloseable {
         long[] out = new long[16];
         int n = 0;
         int claimed = 0;
+        long lastStart = Long.MIN_VALUE; // runs come sorted by first start: overlapping ones name a key twice
         for (SegmentRun r : runs) {
             int last = -2; // index in r of the last claimed entry
             for (int i = 0; i < r.size; i++) {
@@ -603,9 +604,10 @@ public final class Store implements AutoCloseable {
                     continue;
                 }
                 long start = r.starts[i];
-                if ((!open.isEmpty() && open.contains(start)) || index.isDeleting(camera, start)) {
+                if (start <= lastStart || (!open.isEmpty() && open.contains(start)) || index.isDeleting(camera, start)) {
                     continue;
                 }
+                lastStart = start;
                 found.add(new SegmentIndex.Segment(camera, start, new IndexEntry(IndexEntry.State.SEALED, r.roots[i],
                         r.ends[i], r.bytes[i], 0, 0, SegmentRun.NONE, SegmentRun.NONE)));
                 r.deleted[i] = true;
@@ -646,11 +648,15 @@ public final class Store implements AutoCloseable {
         if (wanted.isEmpty()) {
             return 0;
         }
+        SegmentInfo[] w = wanted.toArray(new SegmentInfo[0]);
+        if (!sortedByStart(w)) { // overlapping runs
+            java.util.Arrays.sort(w, java.util.Comparator.comparingLong(SegmentInfo::startMs));
+        }
         List<SegmentInfo> got = new ArrayList<>();
-        lookUp(wanted.toArray(new SegmentInfo[0]), found, got, ranges);
+        lookUp(w, found, got, ranges);
         for (SegmentInfo si : got) {
-            int[] w = where.get(si.startMs());
-            runs.get(w[0]).deleted[w[1]] = true;
+            int[] at = where.get(si.startMs());
+            runs.get(at[0]).deleted[at[1]] = true;
         }
         return got.size();
     }

@@ -114,6 +114,26 @@ class SegmentRunDeleteTest {
     }
 
     @Test
+    void overlappingRunsInOneCallTakeEachSegmentOnce() throws IOException {
+        try (Store s = open()) {
+            StoreTest.write(s.writer("cam"), "cam", 0, 400, StoreTest.T0);
+            s.flush();
+            long before = s.volumes().get(0).segmentBytes();
+            SegmentRun whole = all(s, "cam");
+            SegmentRun tail = s.segmentRun("cam", whole.startMs(2), Long.MAX_VALUE, 1000);
+            for (int i = 0; i < tail.size(); i++) {
+                tail.select(i);
+            }
+            Store.Deletion d = s.beginDeleteRuns(List.of(tail, whole));
+            d.finish();
+            assertEquals(whole.size() - 1, d.segments().size(), "each sealed segment once");
+            assertEquals(1, s.segments("cam", 0, Long.MAX_VALUE).size());
+            assertEquals(usageOfEntries(s, "cam"), s.volumes().get(0).segmentBytes());
+            assertTrue(s.volumes().get(0).segmentBytes() < before);
+        }
+    }
+
+    @Test
     void anEntryAWriterCommitsInsideAReadRunIsNeverDropped() throws IOException {
         long t0 = StoreTest.T0;
         try (Store s = open()) {
