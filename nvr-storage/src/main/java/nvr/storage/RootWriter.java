@@ -205,7 +205,7 @@ final class RootWriter implements Runnable {
                 // Frames are flowing: nap instead of blocking, so producers (ingest event loops) do not pay a thread
                 // wake-up per frame; what arrives meanwhile is drained in one go. Adds at most IDLE_NAP_NANOS to a write.
                 busy = false;
-                LockSupport.parkNanos(Math.min(wait, IDLE_NAP_NANOS));
+                nap(Math.min(wait, IDLE_NAP_NANOS));
                 item = Thread.interrupted() ? STOP : null;
                 if (item == null) {
                     continue;
@@ -250,6 +250,14 @@ final class RootWriter implements Runnable {
                     b.done().completeExceptionally(e);
                 }
             }
+        }
+    }
+
+    /** Parks for the whole of {@code nanos}: a stale permit (an unpark that came after a wake-up) does not cut it short. */
+    private static void nap(long nanos) {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0 && !Thread.currentThread().isInterrupted(); left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -12,8 +12,10 @@ import java.util.concurrent.locks.LockSupport;
  * written by the writer and the loops in turn, and a producer may walk nodes the writer already unlinked.
  *
  * <p>Wake-ups: the writer announces {@link #sleep} before it parks on an empty inbox; a producer unparks it only
- * then (a Dekker pair: link the item, then read the flag; set the flag, then look for an item), so frames
- * flowing cost no system call.
+ * then (a Dekker pair: link the item, then read the flag; set the flag, then look for an item), and only the one
+ * producer that clears the flag does: with every producer unparking while the writer was waking up (measured: 11%
+ * of the RTP loop's samples in {@code unpark}), the extra permits also cut the writer's next naps short, so it went
+ * back to sleep on an empty inbox and the loops unparked it again, about once per frame.
  */
 final class WriterInbox {
     private static final class Node {
@@ -41,10 +43,12 @@ final class WriterInbox {
     }
 
     private static final VarHandle TAIL;
+    private static final VarHandle SLEEPING;
 
     static {
         try {
             TAIL = MethodHandles.lookup().findVarHandle(TailField.class, "node", Node.class);
+            SLEEPING = MethodHandles.lookup().findVarHandle(WriterInbox.class, "sleeping", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -70,7 +74,7 @@ final class WriterInbox {
         Node n = new Node(item);
         Node prev = (Node) TAIL.getAndSet(tail, n);
         prev.next = n; // publishes item; until this store the writer sees the inbox as empty (it retries later)
-        if (sleeping) {
+        if (sleeping && SLEEPING.compareAndSet(this, true, false)) {
             Thread t = consumer;
             if (t != null) {
                 LockSupport.unpark(t);
