@@ -13,6 +13,19 @@ public final class RtpDecoder {
      * The returned payload is a slice of {@code buf}; the caller keeps ownership of {@code buf}.
      */
     public static RtpPacket decode(ByteBuf buf) throws WireFormatException {
+        return decode(buf, false);
+    }
+
+    /**
+     * Like {@link #decode}, for a receive path that owns {@code buf} (a datagram): on success narrows {@code buf}'s
+     * reader and writer index to the payload and returns {@code buf} itself as the payload, instead of a new slice
+     * object per packet. On a {@link WireFormatException} {@code buf} is left as it was.
+     */
+    public static RtpPacket decodeInPlace(ByteBuf buf) throws WireFormatException {
+        return decode(buf, true);
+    }
+
+    private static RtpPacket decode(ByteBuf buf, boolean inPlace) throws WireFormatException {
         int base = buf.readerIndex();
         int len = buf.readableBytes();
         if (len < 12) {
@@ -59,8 +72,14 @@ public final class RtpDecoder {
             }
             end -= pad;
         }
+        ByteBuf payload;
+        if (inPlace) {
+            payload = buf.setIndex(base + pos, base + end); // invariant: pos <= end <= len, checked above
+        } else {
+            payload = buf.slice(base + pos, end - pos);
+        }
         return new RtpPacket(version, padding, extension, (b1 & 0x80) != 0, b1 & 0x7F,
                 buf.getUnsignedShort(base + 2), buf.getUnsignedInt(base + 4), buf.getUnsignedInt(base + 8),
-                csrcs, extProfile, extData, buf.slice(base + pos, end - pos));
+                csrcs, extProfile, extData, payload);
     }
 }

@@ -41,14 +41,27 @@ class RtpFuzzTest {
         int decoded = 0;
         for (int i = 0; i < Mutator.iterations(); i++) {
             byte[] in = m.mutate(seeds.get(i % seeds.size()));
+            RtpPacket p = null;
             try {
-                RtpPacket p = RtpDecoder.decode(Unpooled.wrappedBuffer(in));
+                p = RtpDecoder.decode(Unpooled.wrappedBuffer(in));
                 assertTrue(p.payload().readableBytes() <= in.length);
                 decoded++;
             } catch (WireFormatException expected) {
                 // typed rejection is the contract
             } catch (RuntimeException e) {
                 fail("RtpDecoder threw " + e + " on " + Mutator.hex(in), e);
+            }
+            // the in-place variant (UDP receive path) decodes the same and leaves a rejected buffer untouched
+            ByteBuf own = Unpooled.wrappedBuffer(in);
+            try {
+                RtpPacket q = RtpDecoder.decodeInPlace(own);
+                assertTrue(p != null, "decodeInPlace accepted what decode rejected: " + Mutator.hex(in));
+                assertTrue(q.payload() == own && q.payload().equals(p.payload()) && q.sequence() == p.sequence()
+                        && q.timestamp() == p.timestamp() && q.ssrc() == p.ssrc() && q.marker() == p.marker(), Mutator.hex(in));
+            } catch (WireFormatException expected) {
+                assertTrue(p == null && own.readerIndex() == 0 && own.writerIndex() == in.length, Mutator.hex(in));
+            } catch (RuntimeException e) {
+                fail("RtpDecoder.decodeInPlace threw " + e + " on " + Mutator.hex(in), e);
             }
         }
         assertTrue(decoded > 0, "some mutants are still valid packets");

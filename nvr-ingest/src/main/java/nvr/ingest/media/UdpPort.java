@@ -99,7 +99,7 @@ final class UdpPort extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         RtpPacket p;
         try {
-            p = RtpDecoder.decode(buf);
+            p = RtpDecoder.decodeInPlace(buf); // the payload is buf itself, narrowed: no slice object per datagram
         } catch (WireFormatException e) {
             notRtp.increment();
             if (ss.length == 1) {
