@@ -2,7 +2,9 @@ package nvr.storage;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.rocksdb.util.Environment;
  */
 final class RocksDbNativeLibrary {
     private static final System.Logger LOG = System.getLogger(RocksDbNativeLibrary.class.getName());
+    private static final String PREFIX = "nvr-rocksdb-";
     private static boolean loaded;
 
     private RocksDbNativeLibrary() {
@@ -35,7 +38,9 @@ final class RocksDbNativeLibrary {
             if (in == null) {
                 RocksDB.loadLibrary(); // not bundled for this platform: RocksDB's own search (java.library.path)
             } else {
-                dir = Files.createTempDirectory("nvr-rocksdb"); // 0700, fresh: nobody else can swap the file
+                removeStale(Path.of(System.getProperty("java.io.tmpdir")));
+                // 0700, fresh: nobody else can swap the file; the pid lets a later start remove it after a crash
+                dir = Files.createTempDirectory(PREFIX + ProcessHandle.current().pid() + "-");
                 Files.copy(in, dir.resolve(target), StandardCopyOption.REPLACE_EXISTING);
                 RocksDB.loadLibrary(List.of(dir.toString()));
             }
@@ -55,5 +60,36 @@ final class RocksDbNativeLibrary {
             }
         }
         loaded = true;
+    }
+
+    /**
+     * Removes the private copies of processes that died in the few milliseconds between unpacking and deleting it
+     * (a kill during start-up): so crashes leave at most one copy behind, until the next start.
+     */
+    static void removeStale(Path tmp) {
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(tmp, PREFIX + "*")) {
+            for (Path d : dirs) {
+                String rest = d.getFileName().toString().substring(PREFIX.length());
+                int dash = rest.indexOf('-');
+                long pid;
+                try {
+                    pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).isPresent() || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(d)) {
+                    for (Path f : files) {
+                        Files.deleteIfExists(f); // a symlink is removed, never followed
+                    }
+                }
+                Files.deleteIfExists(d);
+            }
+        } catch (IOException | RuntimeException e) {
+            // another user's directory, or one going away meanwhile: left alone, it costs only disk space
+            LOG.log(System.Logger.Level.DEBUG, "cannot remove stale RocksDB library copies in " + tmp + ": " + e);
+        }
     }
 }

@@ -76,10 +76,13 @@ class CrashRecoveryTest {
                 + recoveryActions + " recovery actions (seed " + seed + ")");
         assertTrue(totalDurable > trials * 5L, "children made too little durable to test anything: " + totalDurable);
         assertTrue(recoveryActions > 0, "no kill ever interrupted a write: the test is not testing recovery");
-        // the children's java.io.tmpdir: a killed recorder must leave no unpacked RocksDB library behind
+        // The children's java.io.tmpdir: a killed recorder leaves no unpacked RocksDB library behind, except when
+        // killed in the milliseconds it exists; the next start removes that one, so at most the last kill of each
+        // of the two lanes can leave one.
         try (java.util.stream.Stream<Path> left = java.nio.file.Files.list(dir)) {
             List<String> junk = left.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("group")).toList();
-            assertTrue(junk.isEmpty(), trials + " killed writers left in their temp directory: " + junk);
+            assertTrue(junk.size() <= 2 && junk.stream().allMatch(n -> n.startsWith("nvr-rocksdb-")),
+                    trials + " killed writers left in their temp directory: " + junk);
         }
     }
 
