@@ -586,11 +586,8 @@ final class SegmentIndex implements AutoCloseable {
         ByteBuffer vb = ByteBuffer.wrap(v);
         UUID lastRoot = null;
         boolean adjacent = false;
-        try (Guard g = openRead();
-             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
-             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
-             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(segments, ro)) {
+        try (RangeRead r = new RangeRead(camera, fromStart, toStart)) {
+            RocksIterator it = r.it;
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 if (it.key(k) != keyLength) {
                     adjacent = false; // not a key of this camera's shape: never inside a range tombstone
@@ -640,11 +637,8 @@ final class SegmentIndex implements AutoCloseable {
         if (toStart <= fromStart) {
             return;
         }
-        try (Guard g = openRead();
-             org.rocksdb.Slice lower = new org.rocksdb.Slice(key(camera, fromStart));
-             org.rocksdb.Slice upper = new org.rocksdb.Slice(key(camera, toStart));
-             org.rocksdb.ReadOptions ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-             RocksIterator it = db.newIterator(segments, ro)) {
+        try (RangeRead r = new RangeRead(camera, fromStart, toStart)) {
+            RocksIterator it = r.it;
             for (it.seekToFirst(); it.isValid(); it.next()) {
                 byte[] k = it.key();
                 long start = startOf(k);
@@ -734,6 +728,54 @@ final class SegmentIndex implements AutoCloseable {
     /** Tickets of the segment reads running now (iterators see the index as of their creation). */
     private final java.util.concurrent.ConcurrentSkipListSet<Long> activeReads = new java.util.concurrent.ConcurrentSkipListSet<>();
     private final java.util.concurrent.atomic.AtomicLong readTickets = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A registered read ({@link #openRead}) of camera's keys in [fromStart, toStart): an iterator bounded to them. */
+    private final class RangeRead implements AutoCloseable {
+        final RocksIterator it;
+        private final Guard guard;
+        private final org.rocksdb.Slice lower;
+        private final org.rocksdb.Slice upper;
+        private final org.rocksdb.ReadOptions options;
+
+        RangeRead(String camera, long fromStart, long toStart) {
+            guard = openRead();
+            org.rocksdb.Slice lo = null;
+            org.rocksdb.Slice up = null;
+            org.rocksdb.ReadOptions ro = null;
+            try {
+                lo = new org.rocksdb.Slice(key(camera, fromStart));
+                up = new org.rocksdb.Slice(key(camera, toStart));
+                ro = new org.rocksdb.ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(up);
+                it = db.newIterator(segments, ro);
+            } catch (RuntimeException | Error e) { // nothing half-open: the close lock's read hold above included
+                closeAll(ro, up, lo);
+                guard.close();
+                throw e;
+            }
+            lower = lo;
+            upper = up;
+            options = ro;
+        }
+
+        private static void closeAll(AutoCloseable... rs) {
+            for (AutoCloseable c : rs) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (Exception ignored) {
+                        // RocksDB's native handles do not fail to close
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            it.close();
+            closeAll(options, upper, lower);
+            guard.close();
+        }
+    }
 
     /** {@link #open} for a read of segments: registered until closed, see {@link #readsStartedBy}. */
     private Guard openRead() {
