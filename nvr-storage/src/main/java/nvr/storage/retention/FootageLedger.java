@@ -77,19 +77,8 @@ final class FootageLedger {
     /** Index of the data root holding a segment file (0 when it lies under none of them). */
     int volumeOf(SegmentInfo s) {
         Path f = s.file();
-        if (roots.size() <= 1 || f == null || !f.isAbsolute()) {
-            return 0;
-        }
-        Path n = f; // the Store names files under its normalized absolute roots
-        int best = 0;
-        int bestLen = -1;
-        for (int i = 0; i < roots.size(); i++) {
-            if (n.startsWith(roots.get(i)) && roots.get(i).getNameCount() > bestLen) {
-                best = i;
-                bestLen = roots.get(i).getNameCount();
-            }
-        }
-        return best;
+        // the Store names files under its normalized absolute roots
+        return f == null || !f.isAbsolute() ? 0 : volumeOfRoot(f);
     }
 
     /** Rebuilds every camera's tallies from the index. */
@@ -250,7 +239,7 @@ final class FootageLedger {
         }
     }
 
-    /** Index of the volume a data root lies under (0 when under none): the same answer as for its files. */
+    /** Index of the volume a data root (or a file) lies under, the deepest one (0 when under none). */
     int volumeOfRoot(Path root) {
         if (roots.size() <= 1) {
             return 0;
