@@ -121,6 +121,8 @@ public final class RetentionSweepBenchmark {
             }, "nvr-retention");
             // Helper threads that work for the sweep: retention's deleting thread and the Store's unlink helpers.
             Map<Long, Long> unlinkCpu0 = threadCpu("nvr-unlink", "nvr-retention-");
+            Map<String, Long> tasks0 = taskCpu();
+            long procCpu0 = processCpuNs();
             io.micrometer.core.instrument.Timer sweepTimer = meters.find("nvr.retention.sweep").timer();
             double sweepOnly0 = sweepTimer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
             long s0 = System.nanoTime();
@@ -131,6 +133,16 @@ public final class RetentionSweepBenchmark {
                 helperCpuNs += e.getValue() - unlinkCpu0.getOrDefault(e.getKey(), 0L);
             }
             double sweepMs = (System.nanoTime() - s0) / 1e6;
+            long procCpuNs = processCpuNs() - procCpu0;
+            // Every thread's CPU during the sweep (Linux /proc, native threads included), by name without digits: what
+            // competes with the sweep for the cores (ingest, RocksDB background flushes/compactions, JIT, GC).
+            Map<String, Long> byGroup = new java.util.HashMap<>();
+            for (Map.Entry<String, Long> e : taskCpu().entrySet()) {
+                long d = e.getValue() - tasks0.getOrDefault(e.getKey(), 0L);
+                if (d > 0) {
+                    byGroup.merge(e.getKey().substring(e.getKey().indexOf(' ') + 1).replaceAll("[0-9]+", "#"), d, Long::sum);
+                }
+            }
             Sample during = live.measure();
             live.stop();
             manager.close();
@@ -151,6 +163,13 @@ public final class RetentionSweepBenchmark {
                     + " the rest of the wall time is waiting for the disk and for a core%n", (cpuNs[0] + helperCpuNs) / 1e6,
                     (cpuNs[0] + helperCpuNs) / 1e3 / Math.max(1, report[0].deletedSegments()), cpuNs[0] / 1e6,
                     helperCpuNs / 1e6);
+            StringBuilder groups = new StringBuilder();
+            byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .filter(e -> e.getValue() >= 5_000_000L)
+                    .forEach(e -> groups.append(String.format("%s %.0f, ", e.getKey(), e.getValue() / 1e6)));
+            System.out.printf("process CPU during the sweep: %.0f ms over %.0f ms wall (%.2f cores); by thread (ms, /proc,"
+                    + " 10 ms ticks): %s%n", procCpuNs / 1e6, sweepMs,
+                    procCpuNs / 1e6 / sweepMs, groups);
             // The deletion's steps (nvr.storage.delete.phase); lookup is the claim of the runs retention read (it reads
             // the index again only for a camera that changed since).
             double phasesMs = 0;
@@ -194,6 +213,33 @@ public final class RetentionSweepBenchmark {
         }
         Arrays.sort(out);
         return out;
+    }
+
+    /** "tid name" -> CPU ns (utime + stime) of every thread of this process, from /proc (empty elsewhere). */
+    private static Map<String, Long> taskCpu() {
+        Map<String, Long> out = new java.util.HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    int open = stat.indexOf('('), close = stat.lastIndexOf(')');
+                    String[] f = stat.substring(close + 2).split(" ");
+                    long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+                    out.put(t.getFileName() + " " + stat.substring(open + 1, close), ticks * 10_000_000L);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            // not Linux
+        }
+        return out;
+    }
+
+    /** CPU time (ns) of the whole process, native threads included. */
+    private static long processCpuNs() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** CPU time (ns) of live threads whose name starts with one of the prefixes, by thread id. */
