@@ -37,7 +37,8 @@ import nvr.storage.retention.VolumeConfig;
  *     without a sweep, then during the sweep.</li>
  * </ol>
  * Run: {@code java -cp benchmarks/target-X/benchmarks.jar nvr.bench.retention.RetentionSweepBenchmark
- * [dir] [cameras] [hours] [liveCameras]}.
+ * [dir] [cameras] [hours] [liveCameras] [--warm=H]}; {@code --warm=H} sweeps H extra hours first (not measured), so the
+ * measured sweep runs compiled code; without it the measured sweep is the JVM's first and C2 compiles during it.
  */
 public final class RetentionSweepBenchmark {
     private static final long DAY = 86_400_000L;
@@ -52,15 +53,24 @@ public final class RetentionSweepBenchmark {
         int cameras = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int hours = args.length > 2 ? Integer.parseInt(args[2]) : 24;
         int liveCameras = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        // --warm=H: H more hours are built and swept first (not measured), so the measured sweep runs JIT-compiled code
+        // as in a long-running server (which sweeps every minute); without it the measured sweep is the JVM's first and
+        // C1/C2 compile its code while it runs (0.7-0.9 s of compiler-thread CPU on 2 cores, measured).
+        int warmHours = 0;
+        for (String a : args) {
+            if (a.startsWith("--warm=")) {
+                warmHours = Integer.parseInt(a.substring("--warm=".length()));
+            }
+        }
         Path dir = Files.createTempDirectory(base, "retention-bench");
         try {
-            run(dir, cameras, hours, liveCameras);
+            run(dir, cameras, hours, liveCameras, warmHours);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private static void run(Path dir, int cameras, int hours, int liveCameras) throws Exception {
+    private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours) throws Exception {
         int segmentsPerCamera = hours * 60;
         System.out.printf("retention sweep benchmark: %d cameras x %d h of 60 s segments (%d segments) in %s, %d cores%n",
                 cameras, hours, cameras * segmentsPerCamera, dir, Runtime.getRuntime().availableProcessors());
@@ -72,7 +82,7 @@ public final class RetentionSweepBenchmark {
         long built = System.nanoTime();
         SimpleMeterRegistry storeMeters = new SimpleMeterRegistry();
         try (Store store = Store.open(sc, storeMeters)) {
-            build(store, cameras, hours);
+            build(store, cameras, hours + warmHours);
             int segments = 0;
             for (String c : store.cameraIds()) {
                 segments += store.segments(c, 0, Long.MAX_VALUE).size();
@@ -102,7 +112,16 @@ public final class RetentionSweepBenchmark {
             manager.tick();
             System.out.printf("manager start + first tick (full index read of %d segments): %.0f ms%n", segments,
                     (System.nanoTime() - t0) / 1e6);
-            shiftMs[0] = 30 * DAY;
+            if (warmHours > 0) {
+                // cutoff = now - 31 days = T0 + warmHours: the first warmHours of every camera go
+                shiftMs[0] = 29 * DAY + warmHours * 3_600_000L;
+                long w0 = System.nanoTime();
+                RetentionManager.TickReport warm = manager.tick();
+                segments -= (int) warm.deletedSegments();
+                System.out.printf("warm-up sweep (not measured): %d segments (%d h) in %.0f ms%n", warm.deletedSegments(),
+                        warmHours, (System.nanoTime() - w0) / 1e6);
+            }
+            shiftMs[0] = 30 * DAY + warmHours * 3_600_000L;
 
             LiveIngest live = new LiveIngest(store, liveCameras, time);
             live.start();
@@ -125,9 +144,11 @@ public final class RetentionSweepBenchmark {
             long procCpu0 = processCpuNs();
             io.micrometer.core.instrument.Timer sweepTimer = meters.find("nvr.retention.sweep").timer();
             double sweepOnly0 = sweepTimer.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS);
+            long up0 = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             long s0 = System.nanoTime();
             sweeper.start();
             sweeper.join();
+            long up1 = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
             long helperCpuNs = 0;
             for (Map.Entry<Long, Long> e : threadCpu("nvr-unlink", "nvr-retention-").entrySet()) {
                 helperCpuNs += e.getValue() - unlinkCpu0.getOrDefault(e.getKey(), 0L);
@@ -167,6 +188,7 @@ public final class RetentionSweepBenchmark {
             byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .filter(e -> e.getValue() >= 5_000_000L)
                     .forEach(e -> groups.append(String.format("%s %.0f, ", e.getKey(), e.getValue() / 1e6)));
+            System.out.printf("measured sweep ran at JVM uptime %d-%d ms (to match -XX:+PrintCompilation)%n", up0, up1);
             System.out.printf("process CPU during the sweep: %.0f ms over %.0f ms wall (%.2f cores); by thread (ms, /proc,"
                     + " 10 ms ticks): %s%n", procCpuNs / 1e6, sweepMs,
                     procCpuNs / 1e6 / sweepMs, groups);

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code nio1}: Files.delete (lstat + unlink) on one thread (RetentionSweepBenchmark's baseline);</li>
  * <li>{@code file1}: java.io.File.delete (one unlink) on one thread;</li>
  * <li>{@code sds1}: SecureDirectoryStream.deleteFile (unlinkat on an open directory fd) on one thread;</li>
+ * <li>{@code file1time}: File.delete on one thread, round-robin over the directories (creation order with
+ *     {@code --interleaved});</li>
  * <li>{@code file2dirs}/{@code sds2dirs}: two threads, each on its own half of the directories;</li>
  * <li>{@code file2same}: two threads on the same directories (even/odd files);</li>
  * <li>{@code file2batch}: two threads each taking alternate 64-file slices of every directory (the shape of two
@@ -137,6 +139,13 @@ public final class UnlinkFloor {
             case "sds1" -> parallel(1, cpu, t -> {
                 for (Path d : dirs) {
                     sdsDelete(d, 0, perCamera, 1);
+                }
+            });
+            case "file1time" -> parallel(1, cpu, t -> { // round-robin over the dirs: creation order with --interleaved
+                for (int i = 0; i < perCamera; i++) {
+                    for (Path d : dirs) {
+                        fileDelete(d, i, i + 1, 1);
+                    }
                 }
             });
             case "file2dirs" -> parallel(2, cpu, t -> {
