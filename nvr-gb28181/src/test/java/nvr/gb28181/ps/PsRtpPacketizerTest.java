@@ -39,13 +39,18 @@ class PsRtpPacketizerTest {
                         // the payload at a non-zero reader index of a direct buffer, as the read-ahead hands it over
                         ByteBuf payload = Unpooled.directBuffer(size + 10).writeZero(10).writeBytes(au).readerIndex(10);
                         ByteBuf got = Unpooled.directBuffer().writeZero(3).readerIndex(3);
-                        onePass.layOut(key, payload, got);
-                        assertEquals(onePass.packetizedSize(size, key), got.readableBytes(), "size " + size);
-                        assertEquals(10, payload.readerIndex(), "payload indexes untouched");
-                        int count = onePass.stamp(got, key, pts + 17, pts);
-                        assertEquals(expectedCount, count, "packets of " + size);
-                        assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(got),
-                            codec + " framed=" + framed + " max=" + maxPayload + " size=" + size + " key=" + key);
+                        try {
+                            onePass.layOut(key, payload, got);
+                            assertEquals(onePass.packetizedSize(size, key), got.readableBytes(), "size " + size);
+                            assertEquals(10, payload.readerIndex(), "payload indexes untouched");
+                            int count = onePass.stamp(got, key, pts + 17, pts);
+                            assertEquals(expectedCount, count, "packets of " + size);
+                            assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(got),
+                                codec + " framed=" + framed + " max=" + maxPayload + " size=" + size + " key=" + key);
+                        } finally {
+                            payload.release(); // direct buffers: Netty's leak detector reports any left unreleased
+                            got.release();
+                        }
                         assertEquals(reference.nextSequence(), onePass.nextSequence());
                         pts += 3600;
                     }
