@@ -44,6 +44,12 @@ final class SegmentDeleter implements AutoCloseable {
      * per seek with ~1,500 there, measured); flushed to an SST they cost nothing noticeable. Flush at this many.
      */
     private static final int FLUSH_RANGES = 512;
+    /**
+     * Fewer than this many are left for the memtable's own flush: a flush is not free (it writes the memtable and
+     * starts a compaction, 0.1-0.2 s of RocksDB background CPU per 1-day sweep when every gap between two batches
+     * flushed) and a few dozen tombstones cost a read little.
+     */
+    private static final int FLUSH_MIN_RANGES = 64;
     private final java.util.concurrent.atomic.AtomicInteger rangesSinceFlush = new java.util.concurrent.atomic.AtomicInteger();
     /** Below this many files a batch is unlinked by the calling thread alone. */
     private static final int PARALLEL_MIN_FILES = 256;
@@ -149,7 +155,8 @@ final class SegmentDeleter implements AutoCloseable {
                     settleRetiring(); // the last batch of a burst shows what the others left hidden
                 }
                 // The last batch of a burst (or every few thousand ranges) moves the range tombstones into an SST.
-                if (rangesSinceFlush.get() > 0 && (inFlight.isEmpty() || rangesSinceFlush.get() >= FLUSH_RANGES)) {
+                int ranges = rangesSinceFlush.get();
+                if (ranges >= FLUSH_RANGES || (inFlight.isEmpty() && ranges >= FLUSH_MIN_RANGES)) {
                     rangesSinceFlush.set(0);
                     index.flushSegmentsSoon();
                 }
