@@ -37,8 +37,9 @@ import nvr.storage.retention.VolumeConfig;
  *     without a sweep, then during the sweep.</li>
  * </ol>
  * Run: {@code java -cp benchmarks/target-X/benchmarks.jar nvr.bench.retention.RetentionSweepBenchmark
- * [dir] [cameras] [hours] [liveCameras] [--warm=H]}; {@code --warm=H} sweeps H extra hours first (not measured), so the
- * measured sweep runs compiled code; without it the measured sweep is the JVM's first and C2 compiles during it.
+ * [dir] [cameras] [hours] [liveCameras] [--warm=H] [--warm-steps=N]}; {@code --warm=H} sweeps H extra hours first (not
+ * measured), in N sweeps (default 1; {@code --warm=24 --warm-steps=24} is a day of hourly sweeps, as a server runs them),
+ * so the measured sweep runs compiled code; without it the measured sweep is the JVM's first and C2 compiles during it.
  */
 public final class RetentionSweepBenchmark {
     private static final long DAY = 86_400_000L;
@@ -57,20 +58,24 @@ public final class RetentionSweepBenchmark {
         // as in a long-running server (which sweeps every minute); without it the measured sweep is the JVM's first and
         // C1/C2 compile its code while it runs (0.7-0.9 s of compiler-thread CPU on 2 cores, measured).
         int warmHours = 0;
+        int warmSteps = 1;
         for (String a : args) {
             if (a.startsWith("--warm=")) {
                 warmHours = Integer.parseInt(a.substring("--warm=".length()));
+            } else if (a.startsWith("--warm-steps=")) {
+                warmSteps = Math.max(1, Integer.parseInt(a.substring("--warm-steps=".length())));
             }
         }
         Path dir = Files.createTempDirectory(base, "retention-bench");
         try {
-            run(dir, cameras, hours, liveCameras, warmHours);
+            run(dir, cameras, hours, liveCameras, warmHours, warmSteps);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours) throws Exception {
+    private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours, int warmSteps)
+            throws Exception {
         int segmentsPerCamera = hours * 60;
         System.out.printf("retention sweep benchmark: %d cameras x %d h of 60 s segments (%d segments) in %s, %d cores%n",
                 cameras, hours, cameras * segmentsPerCamera, dir, Runtime.getRuntime().availableProcessors());
@@ -113,13 +118,16 @@ public final class RetentionSweepBenchmark {
             System.out.printf("manager start + first tick (full index read of %d segments): %.0f ms%n", segments,
                     (System.nanoTime() - t0) / 1e6);
             if (warmHours > 0) {
-                // cutoff = now - 31 days = T0 + warmHours: the first warmHours of every camera go
-                shiftMs[0] = 29 * DAY + warmHours * 3_600_000L;
+                // cutoff = now - 31 days = T0 + warmHours: the first warmHours of every camera go, in warmSteps sweeps
                 long w0 = System.nanoTime();
-                RetentionManager.TickReport warm = manager.tick();
-                segments -= (int) warm.deletedSegments();
-                System.out.printf("warm-up sweep (not measured): %d segments (%d h) in %.0f ms%n", warm.deletedSegments(),
-                        warmHours, (System.nanoTime() - w0) / 1e6);
+                long warmDeleted = 0;
+                for (int step = 1; step <= warmSteps; step++) {
+                    shiftMs[0] = 29 * DAY + warmHours * 3_600_000L * step / warmSteps;
+                    warmDeleted += manager.tick().deletedSegments();
+                }
+                segments -= (int) warmDeleted;
+                System.out.printf("warm-up (not measured): %d segments (%d h) in %d sweeps, %.0f ms%n", warmDeleted,
+                        warmHours, warmSteps, (System.nanoTime() - w0) / 1e6);
             }
             shiftMs[0] = 30 * DAY + warmHours * 3_600_000L;
 
