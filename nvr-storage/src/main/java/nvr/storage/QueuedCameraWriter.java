@@ -37,7 +37,7 @@ final class QueuedCameraWriter implements CameraWriter {
             refused = "queue";
         }
         if (refused != null) {
-            droppingGop = true;
+            droppingGop |= !FrameRecord.isAudio(streamType); // a lost audio frame breaks no video GOP
             store.metrics.dropped(camera, refused);
             return false;
         }

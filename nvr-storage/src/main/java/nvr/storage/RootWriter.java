@@ -289,6 +289,9 @@ final class RootWriter implements Runnable {
         }
         cs.lastMs = ts;
         if (seg == null) {
+            if (FrameRecord.isAudio(f.streamType())) {
+                return; // audio only joins a segment a video keyframe opened; it never opens one
+            }
             if (!f.keyframe()) {
                 metrics.dropped(f.camera(), "no-keyframe");
                 return;

@@ -44,6 +44,11 @@ final class SegmentScan {
             SegmentReader.Result res = r.readSlice(validEnd, limit); // payloads are CRC-checked, never copied
             if (res instanceof SegmentReader.Slice f) {
                 FrameSlice fr = f.frame();
+                if (FrameRecord.isAudio(fr.streamType())) { // stored audio is not a "frame" (see SegmentWriter)
+                    lastMs = fr.timeMs();
+                    validEnd = f.next();
+                    continue;
+                }
                 if (fr.keyframe()) {
                     if (kfCount == kfOffsets.length) {
                         kfOffsets = Arrays.copyOf(kfOffsets, kfCount * 2);

@@ -150,6 +150,15 @@ final class SegmentWriter {
             staging.put(payload);
             stagedFrames++;
         }
+        if (FrameRecord.isAudio(type)) { // audio: stored, but "frames", keyframes and the codec are video's
+            written += total;
+            lastMs = timeMs;
+            if (direct) {
+                metrics.bytesWritten.increment(total);
+                markWritten();
+            }
+            return;
+        }
         if (keyframe) {
             if (kfCount == kfOffsets.length) {
                 kfOffsets = Arrays.copyOf(kfOffsets, kfCount * 2);

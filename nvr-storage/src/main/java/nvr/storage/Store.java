@@ -259,6 +259,15 @@ public final class Store implements AutoCloseable {
     }
 
     /**
+     * As {@link #openCursor(String, long, long)}, also returning the stored audio records (stream_type audio, see
+     * {@link FrameRecord#isAudio(int)}) interleaved with the video in time order.
+     */
+    public FrameCursor openCursorWithAudio(String cameraId, long fromMs, long toMs) throws IOException {
+        ensureOpen();
+        return new StoreCursor(this, index, cameraId, fromMs, toMs).includeAudio();
+    }
+
+    /**
      * As {@link #openCursor(String, long, long)}, for a bulk sequential read (a download): sealed segments are
      * read through read-only mappings (no copy out of the page cache) and paged in ahead of the cursor on
      * {@code readAhead}, so the disk works while the caller processes frames. Slices stay valid only until the

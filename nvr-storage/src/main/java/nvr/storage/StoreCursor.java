@@ -15,6 +15,7 @@ import java.io.IOException;
  * the cursor's own work. A mapped segment's slices are valid until the cursor's next call, like the window's.
  */
 final class StoreCursor implements FrameCursor {
+    private boolean withAudio;
     private static final System.Logger LOG = System.getLogger(StoreCursor.class.getName());
 
     private final Store store;
@@ -168,6 +169,12 @@ final class StoreCursor implements FrameCursor {
         pendingGap = true;
     }
 
+    /** Also return stored audio records (interleaved with video in time order); off by default. */
+    public StoreCursor includeAudio() {
+        withAudio = true;
+        return this;
+    }
+
     @Override
     public FrameRecord next() {
         SegmentReader.Slice s = advance();
@@ -203,6 +210,9 @@ final class StoreCursor implements FrameCursor {
                 offset = f.next();
                 if (ahead != null) {
                     readAhead();
+                }
+                if (!withAudio && FrameRecord.isAudio(f.frame().streamType())) {
+                    continue; // video-only readers get exactly the records they got before audio was stored
                 }
                 lastGap = pendingGap || f.frame().timeMs() - prevMs > Store.GAP_MS;
                 pendingGap = false;

@@ -20,7 +20,14 @@
  * magic u32 "NVRF" | payload length u32 (&lt;= 16 MiB) | flags u8 (bit 0 keyframe) | stream_type u8 (PSM) |
  * reserved u16 = 0 | time ms i64 (wall clock) | crc32c u32 of the 20 bytes before it and the payload | payload
  * </pre>
- * The payload is the access unit as received (Annex-B for video). A segment always starts with a keyframe and
+ * The payload is the access unit as received (Annex-B for video; raw samples for G.711, one PES payload per
+ * record). Audio needs no new flag bit: a record is audio when its stream_type is an audio type
+ * ({@link nvr.storage.FrameRecord#isAudio(int)}, e.g. 0x90 G.711 A-law, 0x91 mu-law), so files written before
+ * audio was stored read unchanged and a video-only camera writes the same bytes as before. Audio records sit
+ * between the video records in time order, are never keyframes, never open or cut a segment, and are not
+ * counted in the index's frames, keyframe table or stream_type (those stay video's: "frames" counts video
+ * access units); end-ms may be an audio record's time. Video readers ({@code openCursor}) skip them;
+ * {@code openCursorWithAudio} returns both. A segment always starts with a keyframe and
  * holds one camera's frames in time order; it is cut at the first keyframe after segment-max-seconds or
  * segment-max-bytes, and at any discontinuity longer than {@link nvr.storage.Store#GAP_MS} (2 s), so the
  * index alone tells where the recording has gaps.
