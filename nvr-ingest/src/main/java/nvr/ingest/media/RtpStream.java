@@ -200,7 +200,11 @@ final class RtpStream implements StreamHandle, ReorderBuffer.Sink<RtpPacket> {
     /** A complete frame from the assembler. */
     private void frame(AccessUnit au) {
         if (!au.codec().isVideo()) {
-            audioFrames++; // audio is not recorded yet: "frames" counts video access units
+            audioFrames++; // stored interleaved with video, but "frames" counts video access units
+            long t = settling != null ? Long.MIN_VALUE : wallClock.project(au.pts90k());
+            if (t != Long.MIN_VALUE) { // audio before the video clock settles is not recorded
+                writer.append(t, false, au.codec().streamType(), au.data());
+            }
             return;
         }
         stats.videoFrame(au.keyframe(), System.nanoTime());

@@ -102,6 +102,22 @@ final class WallClockMapper {
         return out;
     }
 
+    /**
+     * Wall-clock ms of a secondary stream's frame (audio) on the video clock, without moving the mapping: the last
+     * video frame's time plus the timestamp step to it. Long.MIN_VALUE before the first video frame or when the
+     * step is a jump (more than MAX_STEP either way), so such audio is dropped rather than mistimed.
+     */
+    long project(long pts90k) {
+        if (!anchored) {
+            return Long.MIN_VALUE;
+        }
+        long d = step(pts90k, lastPts);
+        if (d > MAX_STEP_90K || d < -MAX_STEP_90K) {
+            return Long.MIN_VALUE;
+        }
+        return Math.max((long) Math.floor((extPts + d) / 90.0 + offsetMs), 0);
+    }
+
     private long reanchor(long arrivalMs) {
         reanchors++;
         offsetMs = arrivalMs - extPts / 90.0;
