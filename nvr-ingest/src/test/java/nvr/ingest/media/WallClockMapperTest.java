@@ -99,4 +99,18 @@ class WallClockMapperTest {
             prev = t;
         }
     }
+
+    @Test
+    void projectsAudioOnTheVideoClockWithoutMovingIt() {
+        WallClockMapper m = new WallClockMapper(2000);
+        assertEquals(Long.MIN_VALUE, m.project(1000), "no video yet: audio cannot be timed");
+        long t0 = m.map(90_000, 5_000_000);
+        assertEquals(t0 + 20, m.project(90_000 + 1800));
+        assertEquals(t0 - 20, m.project(90_000 - 1800));
+        assertEquals(Long.MIN_VALUE, m.project(90_000 + 11 * 90_000L), "a jump is dropped, not mistimed");
+        assertEquals(t0 + 10, m.project((90_000 + 900 + (1L << 32)) & 0xFFFFFFFFL), "32-bit wrap");
+        long t1 = m.map(90_000 + 3600, 5_000_040);
+        assertEquals(t0 + 40, t1, "projections did not move the mapping");
+        assertEquals(t1 + 20, m.project(90_000 + 3600 + 1800));
+    }
 }
