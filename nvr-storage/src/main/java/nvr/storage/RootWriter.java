@@ -61,7 +61,8 @@ final class RootWriter implements Runnable {
     static final class CameraState {
         final String camera;
         SegmentWriter segment;
-        long lastMs = Long.MIN_VALUE;
+        long lastMs = Long.MIN_VALUE; // of the last video frame: the timeline segments are cut on
+        long lastAudioMs = Long.MIN_VALUE;
         long lastArrivalNanos;
         long retryAfterNanos;
 
@@ -272,6 +273,10 @@ final class RootWriter implements Runnable {
     private void handle(QueuedFrame f) {
         CameraState cs = f.state();
         cs.lastArrivalNanos = System.nanoTime();
+        if (FrameRecord.isAudio(f.streamType())) {
+            handleAudio(cs, f);
+            return;
+        }
         long ts = f.timeMs();
         if (cs.lastMs != Long.MIN_VALUE && ts < cs.lastMs) {
             ts = cs.lastMs; // keeps records in time order inside a segment
@@ -289,9 +294,6 @@ final class RootWriter implements Runnable {
         }
         cs.lastMs = ts;
         if (seg == null) {
-            if (FrameRecord.isAudio(f.streamType())) {
-                return; // audio only joins a segment a video keyframe opened; it never opens one
-            }
             if (!f.keyframe()) {
                 metrics.dropped(f.camera(), "no-keyframe");
                 return;
@@ -320,6 +322,31 @@ final class RootWriter implements Runnable {
         }
         try {
             seg.append(ts, f.keyframe(), f.streamType(), f.payload()); // counted as written once in the file
+        } catch (IOException e) {
+            onWriteError(cs, seg, f.camera(), e);
+            metrics.dropped(f.camera(), "disk");
+        }
+    }
+
+    /**
+     * Audio joins the segment video opened: it never opens, cuts or seals one, and its times never move the video
+     * timeline (a camera whose audio runs ahead of its video must not shift or hide video frames). Its own times are
+     * kept in order; audio more than {@link Store#GAP_MS} away from the last video frame is dropped, not mistimed.
+     */
+    private void handleAudio(CameraState cs, QueuedFrame f) {
+        SegmentWriter seg = cs.segment;
+        long ts = Math.max(f.timeMs(), cs.lastAudioMs);
+        long recordBytes = FrameRecordCodec.HEADER_BYTES + (long) f.payload().length;
+        if (seg == null || seg.writtenBytes() + recordBytes > hardMaxSegmentBytes) {
+            return; // before the first keyframe (or at a full segment's end): the video decides where segments are
+        }
+        if (Math.abs(ts - cs.lastMs) > Store.GAP_MS) {
+            metrics.dropped(f.camera(), "audio-out-of-sync");
+            return;
+        }
+        cs.lastAudioMs = ts;
+        try {
+            seg.append(ts, false, f.streamType(), f.payload());
         } catch (IOException e) {
             onWriteError(cs, seg, f.camera(), e);
             metrics.dropped(f.camera(), "disk");

@@ -44,8 +44,7 @@ final class SegmentScan {
             SegmentReader.Result res = r.readSlice(validEnd, limit); // payloads are CRC-checked, never copied
             if (res instanceof SegmentReader.Slice f) {
                 FrameSlice fr = f.frame();
-                if (FrameRecord.isAudio(fr.streamType())) { // stored audio is not a "frame" (see SegmentWriter)
-                    lastMs = fr.timeMs();
+                if (FrameRecord.isAudio(fr.streamType())) { // stored audio is not a "frame", nor the end (see SegmentWriter)
                     validEnd = f.next();
                     continue;
                 }

@@ -150,9 +150,8 @@ final class SegmentWriter {
             staging.put(payload);
             stagedFrames++;
         }
-        if (FrameRecord.isAudio(type)) { // audio: stored, but "frames", keyframes and the codec are video's
+        if (FrameRecord.isAudio(type)) { // audio: stored, but "frames", keyframes, codec and end-ms are video's
             written += total;
-            lastMs = timeMs;
             if (direct) {
                 metrics.bytesWritten.increment(total);
                 markWritten();

@@ -24,9 +24,10 @@
  * record). Audio needs no new flag bit: a record is audio when its stream_type is an audio type
  * ({@link nvr.storage.FrameRecord#isAudio(int)}, e.g. 0x90 G.711 A-law, 0x91 mu-law), so files written before
  * audio was stored read unchanged and a video-only camera writes the same bytes as before. Audio records sit
- * between the video records in time order, are never keyframes, never open or cut a segment, and are not
- * counted in the index's frames, keyframe table or stream_type (those stay video's: "frames" counts video
- * access units); end-ms may be an audio record's time. Video readers ({@code openCursor}) skip them;
+ * between the video records in arrival order, are never keyframes, never open or cut a segment, and are not
+ * counted in the index's frames, keyframe table, stream_type or end-ms (those stay video's: "frames" counts video
+ * access units). Audio times are kept in order among themselves but never move the video timeline, so an audio
+ * record may be a little older than the video record before it; audio further than 2 s from the video is dropped. Video readers ({@code openCursor}) skip them;
  * {@code openCursorWithAudio} returns both. A segment always starts with a keyframe and
  * holds one camera's frames in time order; it is cut at the first keyframe after segment-max-seconds or
  * segment-max-bytes, and at any discontinuity longer than {@link nvr.storage.Store#GAP_MS} (2 s), so the

@@ -128,4 +128,35 @@ class AudioRecordTest {
             assertTrue(Files.isRegularFile(Path.of(segs.get(0).file().toString())));
         }
     }
+
+    @Test
+    void audioAheadOfTheVideoNeverShiftsVideoTimesOrEnds() throws IOException {
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            CameraWriter w = s.writer("cam");
+            for (int seq = 0; seq < 100; seq++) {
+                long t = T0 + seq * 40L;
+                assertTrue(w.append(t, seq % 25 == 0, 0x1B, TestFrames.payload("cam", seq, 1000)));
+                // this camera's audio runs 70 ms ahead of its video: older video frames follow newer audio
+                assertTrue(w.append(t + 70, false, 0x90, audio(seq)));
+                if (seq == 50) {
+                    assertTrue(w.append(t + 5_000, false, 0x90, audio(999))); // 5 s off: dropped, not mistimed
+                }
+            }
+            s.flush();
+            List<FrameRecord> video = read(s.openCursor("cam", 0, Long.MAX_VALUE));
+            assertEquals(100, video.size());
+            for (int seq = 0; seq < 100; seq++) {
+                assertEquals(T0 + seq * 40L, video.get(seq).timeMs(), "video time untouched by audio");
+            }
+            List<SegmentInfo> segs = s.segments("cam", 0, Long.MAX_VALUE);
+            assertEquals(T0 + 99 * 40L, segs.get(segs.size() - 1).endMs(), "end-ms is the last video frame's");
+            List<FrameRecord> all = read(s.openCursorWithAudio("cam", 0, Long.MAX_VALUE));
+            assertEquals(200, all.size(), "the out-of-sync audio frame was dropped");
+            assertEquals(0, s.verify().errors().size());
+        }
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+            List<SegmentInfo> segs = s.segments("cam", 0, Long.MAX_VALUE);
+            assertEquals(T0 + 99 * 40L, segs.get(segs.size() - 1).endMs(), "recovery agrees");
+        }
+    }
 }
