@@ -58,6 +58,8 @@ final class Footage {
             throw new IOException("ffmpeg failed: " + out);
         }
         byte[] a = Files.readAllBytes(es);
+        Files.delete(es); // the clip lives in memory from here: leave nothing in the temp folder
+        Files.delete(dir);
         List<byte[]> aus = NalUnits.splitAccessUnits(codec, a, 0, a.length);
         List<Boolean> key = new ArrayList<>();
         for (byte[] au : aus) {
