@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 /**
  * One data root (volume): owns its {@code lock} file (held for the store's life so a second process fails
  * fast), its {@code meta} file (the root's UUID, also recorded in the index so a wrongly mounted disk is
- * caught) and the directory tree {@code segments/<camera>/<yyyy-mm-dd UTC>/<start-ms>.seg}.
+ * caught), the directory tree {@code segments/<camera>/<yyyy-mm-dd UTC>/<start-ms>.seg} and its {@link SegmentTrash}.
  */
 final class DataRoot implements AutoCloseable {
     static final String META_HEADER = "nvr-data-root 1";
@@ -34,6 +34,8 @@ final class DataRoot implements AutoCloseable {
     final UUID uuid;
     /** Bytes of indexed segment data on this root (kept current by writers and deletes). */
     final AtomicLong segmentBytes = new AtomicLong();
+    /** Deleted segment files whose blocks are not freed yet ({@code trash/}). */
+    final SegmentTrash trash;
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Set<Path> knownDirs = ConcurrentHashMap.newKeySet();
@@ -45,6 +47,7 @@ final class DataRoot implements AutoCloseable {
         this.uuid = uuid;
         this.lockChannel = lockChannel;
         this.lock = lock;
+        this.trash = new SegmentTrash(this);
     }
 
     static DataRoot open(Path path) throws IOException {
@@ -184,7 +187,8 @@ final class DataRoot implements AutoCloseable {
 
     Volume volume() throws IOException {
         var store = Files.getFileStore(path);
-        return new Volume(path, uuid.toString(), store.getTotalSpace(), store.getUsableSpace(), segmentBytes.get());
+        return new Volume(path, uuid.toString(), store.getTotalSpace(), store.getUsableSpace(), segmentBytes.get(),
+                trash.pendingBytes.get());
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.stream.Stream;
 
 /**
  * Brings the index and files back in line at open, before any writer runs (Kafka-style: truncate the invalid
- * tail). Steps: finish interrupted deletions (garbage markers); for every segment a writer had open, keep the
+ * tail). Steps: finish interrupted deletions (batch records, garbage markers); move back from the trash any file
+ * the index still names (see {@link SegmentTrash#rescue}); for every segment a writer had open, keep the
  * indexed prefix, extend it over valid records that follow, truncate the file at the first invalid one and
  * seal the entry; index stray files (data but no entry) in each camera's two newest day directories, and
  * delete strays that hold no valid record. Every action is reported.
@@ -37,6 +38,11 @@ final class Recovery {
 
     List<VerifyReport.Problem> run() throws IOException {
         finishDeletions();
+        for (DataRoot r : roots) {
+            for (Path back : r.trash.rescue(index)) {
+                note(back, 0, "moved back from the trash: the index still names it");
+            }
+        }
         repairOpenSegments();
         for (DataRoot r : roots) {
             indexStrays(r);

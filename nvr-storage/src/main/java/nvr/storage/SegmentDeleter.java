@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,15 +21,16 @@ import java.util.concurrent.TimeUnit;
  * <li>mark: the batch's keys join the index's {@link DeletingSet} (every reader skips them from then on) and
  *     one synced {@code gbatch|<uuid>} meta record names every key with its bytes: the durable to-do list. The
  *     entries themselves are not rewritten (that cost as much as the unlinks);</li>
- * <li>unlink the files (by directory), fsync each directory once, remove day directories the batch emptied;</li>
+ * <li>move the files into the root's {@link SegmentTrash} (a day directory the batch empties in one rename, else
+ *     file by file; a rename costs a directory entry, an unlink the file's blocks), fsync the directories;</li>
  * <li>drop: one index batch deletes the entries and the batch record and subtracts the bytes from each root's
  *     usage counter; then the keys leave the deleting set. Not synced: until it is durable the batch record
- *     survives a crash and the batch is finished again (unlinking a missing file is a no-op, the drop is atomic,
- *     so usage is subtracted exactly once).</li>
+ *     survives a crash and the batch is finished again (moving a missing file is a no-op, the drop is atomic,
+ *     so usage is subtracted exactly once). The {@link TrashReaper} then unlinks the trash in the background.</li>
  * </ol>
- * Marks are serialized (lookup + mark under one lock, so a key is claimed by one batch only); unlinks and drops of
- * different batches run concurrently, so one batch's index work overlaps another's unlinks. A batch left
- * unfinished (crash, failed unlink or index write) is finished by recovery at open (before any reader exists) and
+ * Marks are serialized (lookup + mark under one lock, so a key is claimed by one batch only); moves and drops of
+ * different batches run concurrently, so one batch's index work overlaps another's file work. A batch left
+ * unfinished (crash, failed move or index write) is finished by recovery at open (before any reader exists) and
  * by the next {@link #mark} call; its keys stay hidden meanwhile.
  */
 final class SegmentDeleter implements AutoCloseable {
@@ -51,8 +51,6 @@ final class SegmentDeleter implements AutoCloseable {
      */
     private static final int FLUSH_MIN_RANGES = 64;
     private final java.util.concurrent.atomic.AtomicInteger rangesSinceFlush = new java.util.concurrent.atomic.AtomicInteger();
-    /** Below this many files a batch is unlinked by the calling thread alone. */
-    private static final int PARALLEL_MIN_FILES = 256;
 
     private final SegmentIndex index;
     private final Map<UUID, DataRoot> rootsById;
@@ -61,11 +59,13 @@ final class SegmentDeleter implements AutoCloseable {
     /** The segments writers own; null at recovery (no writer yet; drops use point deletes). */
     private final OpenSegmentSet openSegments;
     private final Timer markTimer;
-    private final Timer unlinkTimer;
+    private final Timer trashTimer;
+    private final StorageMetrics metrics;
     private final Timer dropTimer;
-    /** Helpers that unlink alongside the calling thread (idle ones exit); null unless nvr.storage.unlink.helpers > 0. */
-    private final java.util.concurrent.ThreadPoolExecutor unlinkers;
-    private final int helpers;
+    /** Frees the trash once a batch is dropped; null at recovery (the store reaps what recovery left). */
+    private final TrashReaper reaper;
+    /** When the last batch finished (see {@link #active}). */
+    private volatile long lastFinishedNanos = System.nanoTime();
     /** Orders lookups, marks and scans for unfinished batches. */
     private final Object markLock = new Object();
     /** Batch records some thread is working on: a scan for unfinished batches leaves them alone. */
@@ -78,25 +78,28 @@ final class SegmentDeleter implements AutoCloseable {
 
     SegmentDeleter(SegmentIndex index, Map<UUID, DataRoot> rootsById, StorageMetrics metrics, CoverageIndex coverage,
                    OpenSegmentSet openSegments) {
+        this(index, rootsById, metrics, coverage, openSegments, null);
+    }
+
+    SegmentDeleter(SegmentIndex index, Map<UUID, DataRoot> rootsById, StorageMetrics metrics, CoverageIndex coverage,
+                   OpenSegmentSet openSegments, TrashReaper reaper) {
+        this.reaper = reaper;
         this.index = index;
         this.openSegments = openSegments;
         this.rootsById = rootsById;
         this.coverage = coverage;
         this.markTimer = metrics == null ? null : metrics.deletePhase("mark");
-        this.unlinkTimer = metrics == null ? null : metrics.deletePhase("unlink");
+        this.metrics = metrics;
+        this.trashTimer = metrics == null ? null : metrics.deletePhase("trash");
         this.dropTimer = metrics == null ? null : metrics.deletePhase("drop");
-        this.helpers = Integer.getInteger("nvr.storage.unlink.helpers", 0);
-        if (helpers > 0) {
-            unlinkers = new java.util.concurrent.ThreadPoolExecutor(helpers, helpers, 5, TimeUnit.SECONDS,
-                    new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "nvr-unlink");
-                        t.setDaemon(true);
-                        return t;
-                    });
-            unlinkers.allowCoreThreadTimeOut(true); // a store that is closed without close() leaks no thread
-        } else {
-            unlinkers = null;
-        }
+    }
+
+    /**
+     * True while a batch is being deleted or one finished within the last 200 ms (a sweep's batches come in bursts
+     * with short gaps): the reaper stays out of their way.
+     */
+    boolean active() {
+        return !inFlight.isEmpty() || System.nanoTime() - lastFinishedNanos < 200_000_000L;
     }
 
     /**
@@ -118,7 +121,7 @@ final class SegmentDeleter implements AutoCloseable {
     record Prepared(Map<String, long[]> starts, Map<String, Set<Long>> days, byte[] record) {
     }
 
-    /** A batch whose deletion is recorded and hidden from readers; {@link #finish} unlinks and drops it. */
+    /** A batch whose deletion is recorded and hidden from readers; {@link #finish} moves its files to the trash and drops it. */
     final class Marked {
         final List<SegmentIndex.Segment> found;
         private final String record;
@@ -140,16 +143,18 @@ final class SegmentDeleter implements AutoCloseable {
             boolean ok = false;
             try {
                 long t0 = System.nanoTime();
-                unlink(found);
+                List<Trashed> trashed = moveToTrash(found, record);
                 long t1 = System.nanoTime();
                 Map<UUID, Long> freed = drop(found, record, lookup, starts);
-                record(unlinkTimer, t1 - t0);
+                record(trashTimer, t1 - t0);
                 record(dropTimer, System.nanoTime() - t1);
+                reap(trashed);
                 retire(starts);
                 hiddenByRecord.remove(record);
                 ok = true;
                 return freed;
             } finally {
+                lastFinishedNanos = System.nanoTime();
                 inFlight.remove(record);
                 if (inFlight.isEmpty() && !retiring.isEmpty()) {
                     settleRetiring(); // the last batch of a burst shows what the others left hidden
@@ -170,7 +175,7 @@ final class SegmentDeleter implements AutoCloseable {
     /**
      * Step 1 (mark) for the entries found by lookup (which runs under the mark lock, sees no key of a batch in flight,
      * and must return none owned by a writer), after finishing any batch an earlier call left unfinished: null when
-     * lookup found nothing. The caller must {@link Marked#finish} it (unlink, drop: returns the bytes freed per root).
+     * lookup found nothing. The caller must {@link Marked#finish} it (move to the trash, drop: returns the bytes freed per root).
      */
     Marked mark(java.util.function.Supplier<Found> lookup) throws IOException {
         synchronized (markLock) {
@@ -310,12 +315,14 @@ final class SegmentDeleter implements AutoCloseable {
     private static final class DirFiles {
         final File dir;
         final DataRoot root;
+        final String camera;
         long[] starts = new long[64];
         int n;
 
-        DirFiles(File dir, DataRoot root) {
+        DirFiles(File dir, DataRoot root, String camera) {
             this.dir = dir;
             this.root = root;
+            this.camera = camera;
         }
 
         void add(long start) {
@@ -329,10 +336,21 @@ final class SegmentDeleter implements AutoCloseable {
     private record DirKey(UUID root, String camera, long day) {
     }
 
-    /** Unlinks every file, grouped by directory, then fsyncs each directory once and removes emptied ones. */
-    private void unlink(List<SegmentIndex.Segment> found) throws IOException {
+    /** What a batch moved into one root's trash, and the bytes of its entries there. */
+    private record Trashed(SegmentTrash trash, SegmentTrash.Batch batch, long bytes) {
+    }
+
+    /**
+     * Moves every file of the batch into its root's trash (see {@link SegmentTrash}), a whole day directory at a time
+     * where the batch holds all of it, then fsyncs the changed directories and removes day directories it emptied
+     * file by file. A file already gone (a batch finished again) is skipped.
+     */
+    private List<Trashed> moveToTrash(List<SegmentIndex.Segment> found, String record) throws IOException {
+        String id = record.substring(BATCH_PREFIX.length());
         Map<DirKey, DirFiles> byDir = new LinkedHashMap<>();
+        Map<UUID, long[]> bytes = new HashMap<>();
         DirFiles last = null; // entries come in key order: runs of one camera-day share a directory
+        long[] lastBytes = null;
         UUID lastRoot = null;
         String lastCamera = null;
         long lastDay = Long.MIN_VALUE;
@@ -348,83 +366,55 @@ final class SegmentDeleter implements AutoCloseable {
                 lastCamera = f.camera();
                 lastDay = day;
                 last = byDir.computeIfAbsent(new DirKey(rootId, f.camera(), day),
-                        k -> new DirFiles(root.dayDir(f.camera(), f.startMs()).toFile(), root));
+                        k -> new DirFiles(root.dayDir(f.camera(), f.startMs()).toFile(), root, f.camera()));
+                lastBytes = bytes.computeIfAbsent(rootId, k -> new long[1]);
             }
             last.add(f.startMs());
+            lastBytes[0] += f.entry().bytes();
         }
-        List<DirFiles> tasks = new ArrayList<>(byDir.values());
-        if (unlinkers == null || tasks.size() < 2 || found.size() < PARALLEL_MIN_FILES) {
-            for (DirFiles t : tasks) {
-                unlinkDir(t);
+        Map<UUID, SegmentTrash.Batch> batches = new LinkedHashMap<>();
+        List<DirFiles> fileByFile = new ArrayList<>();
+        for (DirFiles d : byDir.values()) {
+            SegmentTrash.Batch b = batches.computeIfAbsent(d.root.uuid, k -> d.root.trash.batch(id));
+            java.util.Arrays.sort(d.starts, 0, d.n);
+            if (b.moveDay(d.camera, d.dir.toPath(), d.starts, d.n, openSegments)) {
+                if (metrics != null) {
+                    metrics.trashedByDay.increment(d.n);
+                }
+                continue;
             }
-            fsyncDirs(tasks);
-            removeEmptied(tasks);
+            if (metrics != null) {
+                metrics.trashedByFile.increment(d.n);
+            }
+            fileByFile.add(d);
+            StringBuilder name = new StringBuilder(24);
+            for (int i = 0; i < d.n; i++) {
+                name.setLength(0);
+                b.moveFile(d.camera, d.dir.toPath(), name.append(d.starts[i]).append(".seg").toString());
+            }
+        }
+        // One fsync per directory after every move of the batch: on ext4 the first commits the journal transaction
+        // holding all of them and the rest find little left to do.
+        for (SegmentTrash.Batch b : batches.values()) {
+            b.sync();
+        }
+        removeEmptied(fileByFile);
+        List<Trashed> out = new ArrayList<>();
+        for (Map.Entry<UUID, SegmentTrash.Batch> e : batches.entrySet()) {
+            if (e.getValue().used()) {
+                out.add(new Trashed(rootsById.get(e.getKey()).trash, e.getValue(), bytes.get(e.getKey())[0]));
+            }
+        }
+        return out;
+    }
+
+    /** Hands a dropped batch's trash to the reaper (at recovery there is none: the store reaps it after open). */
+    private void reap(List<Trashed> trashed) {
+        if (reaper == null) {
             return;
         }
-        // Directories are handed out one at a time from a shared cursor: the caller works too, helpers join in.
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.Callable<Void> worker = () -> {
-            for (int i; (i = next.getAndIncrement()) < tasks.size(); ) {
-                unlinkDir(tasks.get(i));
-            }
-            return null;
-        };
-        List<Future<Void>> running = new ArrayList<>();
-        for (int i = 0; i < Math.min(helpers, tasks.size() - 1); i++) {
-            running.add(unlinkers.submit(worker));
-        }
-        IOException failed = null;
-        try {
-            worker.call();
-        } catch (IOException e) {
-            failed = e;
-        } catch (Exception e) {
-            failed = new IOException(e.getMessage(), e);
-        }
-        for (Future<Void> f : running) {
-            try {
-                f.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failed = failed != null ? failed : new IOException("interrupted while deleting segment files", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable c = e.getCause();
-                failed = failed != null ? failed : c instanceof IOException io ? io : new IOException(c.getMessage(), c);
-            }
-        }
-        if (failed != null) {
-            throw failed;
-        }
-        fsyncDirs(tasks);
-        removeEmptied(tasks);
-    }
-
-    private static void unlinkDir(DirFiles d) throws IOException {
-        StringBuilder path = new StringBuilder(d.dir.getPath()).append('/');
-        int base = path.length();
-        for (int i = 0; i < d.n; i++) {
-            path.setLength(base);
-            File f = new File(path.append(d.starts[i]).append(".seg").toString());
-            // File.delete is one unlink(2); Files.deleteIfExists is an lstat and an unlink
-            if (!f.delete() && f.exists()) {
-                throw new IOException("cannot delete " + f + "; check its permissions (the deletion is finished at the"
-                        + " next deletion or start)");
-            }
-        }
-    }
-
-    /**
-     * One fsync per directory, after every unlink of the batch: on ext4 the first one commits the journal
-     * transaction holding all of them and the rest find little left to do (an fsync after each directory's
-     * unlinks would commit once per directory).
-     */
-    private static void fsyncDirs(List<DirFiles> tasks) throws IOException {
-        for (DirFiles t : tasks) {
-            try {
-                DataRoot.fsyncDir(t.dir.toPath());
-            } catch (java.nio.file.NoSuchFileException e) {
-                // already removed (emptied by an earlier batch): nothing to make durable
-            }
+        for (Trashed t : trashed) {
+            reaper.submit(t.trash(), t.batch().dir, t.bytes());
         }
     }
 
@@ -562,7 +552,7 @@ final class SegmentDeleter implements AutoCloseable {
 
     /**
      * Finishes one recorded batch: every named entry that is still the one recorded (version 2: same bytes and not
-     * open; version 1: marked GARBAGE) is hidden, unlinked and dropped; the record goes.
+     * open; version 1: marked GARBAGE) is hidden, moved to the trash and dropped; the record goes.
      */
     private List<SegmentIndex.Segment> finish(String record, byte[] keys) throws IOException {
         List<SegmentIndex.Segment> left = new ArrayList<>();
@@ -591,14 +581,15 @@ final class SegmentDeleter implements AutoCloseable {
         Map<String, long[]> hidden = hiddenByRecord.get(record);
         Map<String, long[]> starts = hidden != null ? null : startsByCamera(left);
         if (starts != null) {
-            index.deleting.add(starts); // a live store: nobody starts reading a file this unlinks
+            index.deleting.add(starts); // a live store: nobody starts reading a file this moves
         }
         boolean dropped = false;
         try {
             dropDays(daysOf(left));
-            unlink(left);
+            List<Trashed> trashed = moveToTrash(left, record);
             drop(left, record, null, null);
             dropped = true;
+            reap(trashed);
         } finally {
             if (starts != null) {
                 if (dropped) {
@@ -749,8 +740,6 @@ final class SegmentDeleter implements AutoCloseable {
 
     @Override
     public void close() {
-        if (unlinkers != null) {
-            unlinkers.shutdownNow();
-        }
+        // nothing of its own to release: the reaper belongs to the store
     }
 }

@@ -108,6 +108,17 @@ final class SegmentWriter {
                 attempt--;
                 continue;
             }
+            if (!file.toFile().exists() && !dirRechecked) {
+                // Retention moved the day directory to the trash as the file was created (possible only with a
+                // clock set far back, see SegmentTrash.Batch#moveDay): start over in a new directory.
+                ch.close();
+                dirRechecked = true;
+                root.forget(dir);
+                root.forget(dir.getParent());
+                root.ensureDir(dir);
+                attempt--;
+                continue;
+            }
             try {
                 ByteBuffer m = ByteBuffer.wrap(SegmentReader.FILE_MAGIC);
                 while (m.hasRemaining()) {

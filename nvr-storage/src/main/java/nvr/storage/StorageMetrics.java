@@ -19,6 +19,9 @@ final class StorageMetrics {
     final Counter writeErrors;
     final Counter readErrors;
     final Counter clampedTimes;
+    /** Deleted segments moved to the trash with their whole day directory / one by one (see SegmentTrash). */
+    final Counter trashedByDay;
+    final Counter trashedByFile;
     final Timer fsync;
     final Timer indexCommit;
     final AtomicLong openSegments = new AtomicLong();
@@ -39,6 +42,10 @@ final class StorageMetrics {
                 .description("Corrupt or unreadable records skipped by readers").register(r);
         clampedTimes = Counter.builder("nvr.storage.frames.time.clamped")
                 .description("Frames whose time went backwards and was clamped to the previous frame's").register(r);
+        trashedByDay = Counter.builder("nvr.storage.delete.trashed").tag("how", "day")
+                .description("Deleted segment files moved to the trash with their whole day directory").register(r);
+        trashedByFile = Counter.builder("nvr.storage.delete.trashed").tag("how", "file")
+                .description("Deleted segment files moved to the trash one by one").register(r);
         fsync = Timer.builder("nvr.storage.fsync").description("fsync of one segment file")
                 .publishPercentiles(0.5, 0.99).register(r);
         indexCommit = Timer.builder("nvr.storage.index.commit").description("synced index batch write").register(r);
@@ -59,7 +66,7 @@ final class StorageMetrics {
         return sum;
     }
 
-    /** Time of one step (mark, unlink, drop) of a batch deletion. */
+    /** Time of one step (lookup, mark, trash, drop) of a batch deletion. */
     Timer deletePhase(String phase) {
         return Timer.builder("nvr.storage.delete.phase").tag("phase", phase)
                 .description("one step of a batch segment deletion").register(registry);

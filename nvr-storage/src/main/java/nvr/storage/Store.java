@@ -44,8 +44,10 @@ public final class Store implements AutoCloseable {
     private final List<VerifyReport.Problem> recoveryProblems;
     private volatile Predicate<String> writeGate = c -> true;
     private volatile boolean closed;
-    /** Created on first deletion (a store that never deletes starts no unlink threads). */
+    /** Created on first deletion. */
     private volatile SegmentDeleter deleter;
+    /** Frees deleted files' blocks in the background: created with the deleter, or at open when trash is left. */
+    private TrashReaper reaper;
 
     private Store(StoreConfig config, StorageMetrics metrics, List<DataRoot> roots, SegmentIndex index,
                   AuditLog auditLog, SegmentFileIo io) throws IOException {
@@ -61,6 +63,11 @@ public final class Store implements AutoCloseable {
         checkRootIdentity();
         this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
         loadUsage();
+        for (DataRoot r : roots) {
+            for (Path left : r.trash.leftovers()) { // after recovery: it may have moved files back out of the trash
+                reaper().submit(r.trash, left, SegmentTrash.measure(left));
+            }
+        }
         for (int i = 0; i < roots.size(); i++) {
             rootWriters.add(new RootWriter(roots.get(i), index, io, config, metrics, openSegments,
                     i == 0 ? auditLog : null, coverageIndex));
@@ -350,8 +357,8 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Deletes a whole segment: mark garbage in the index, unlink, fsync the directory, drop the entry (the
-     * protocol of {@link #deleteSegments}). Refuses (IOException) a segment that is still being recorded.
+     * Deletes a whole segment: record the deletion in the index, move the file to the trash, fsync, drop the entry
+     * (the protocol of {@link #deleteSegments}). Refuses (IOException) a segment that is still being recorded.
      */
     public void deleteSegment(SegmentInfo segment) throws IOException {
         ensureOpen();
@@ -367,7 +374,7 @@ public final class Store implements AutoCloseable {
         if (d == null) {
             synchronized (this) {
                 if (deleter == null) {
-                    deleter = new SegmentDeleter(index, rootsById, metrics, coverageIndex, openSegments);
+                    deleter = new SegmentDeleter(index, rootsById, metrics, coverageIndex, openSegments, reaper());
                 }
                 d = deleter;
             }
@@ -377,8 +384,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * Deletes many whole segments crash-safely (see {@link SegmentDeleter}): their keys are hidden from every reader
-     * and one synced to-do record names them, the files are unlinked (by directory) with one fsync per directory,
-     * one index batch drops them; a batch an earlier call left unfinished is finished first. Entries are read with
+     * and one synced to-do record names them, the files are moved into the root's trash (a whole day directory in
+     * one rename where the batch holds all of it) with one fsync per changed directory, one index batch drops them,
+     * and a background reaper frees their blocks afterwards; a batch an earlier call left unfinished is finished first. Entries are read with
      * one index iterator per camera over the batch's range instead of one point read each. Segments still being
      * recorded, already gone or being deleted by another call are skipped. Returns the segments it deleted.
      */
@@ -390,9 +398,9 @@ public final class Store implements AutoCloseable {
 
     /**
      * A deletion whose first step is done: its segments are hidden from every reader and recorded durably (after a
-     * crash the next open finishes it). {@link #finish} unlinks the files and drops the entries; call it exactly
-     * once. Several deletions may be finishing at once (retention overlaps one batch's unlinks with the next
-     * batch's index work).
+     * crash the next open finishes it). {@link #finish} moves the files to the trash and drops the entries; call it
+     * exactly once. Several deletions may be finishing at once (retention overlaps one batch's file work with the
+     * next batch's index work).
      */
     public final class Deletion {
         private final SegmentDeleter.Marked marked;
@@ -881,6 +889,29 @@ public final class Store implements AutoCloseable {
         }
     }
 
+    private synchronized TrashReaper reaper() {
+        if (reaper == null) {
+            reaper = new TrashReaper(() -> {
+                SegmentDeleter d = deleter;
+                return d != null && d.active();
+            });
+        }
+        return reaper;
+    }
+
+    /**
+     * Waits until the blocks of every deleted segment are freed (deletion returns once the files are out of
+     * {@code segments/} and the index; the file system frees their space in the background, see
+     * {@link Volume#reclaimingBytes}). False when that took longer than timeoutMs.
+     */
+    public boolean awaitSpaceReclaimed(long timeoutMs) throws InterruptedException {
+        TrashReaper r;
+        synchronized (this) {
+            r = reaper;
+        }
+        return r == null || r.awaitIdle(timeoutMs);
+    }
+
     /** Writes everything queued, seals open segments, and releases the index and root locks. */
     @Override
     public synchronized void close() throws IOException {
@@ -894,6 +925,9 @@ public final class Store implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (reaper != null) {
+            reaper.close(); // what it has not freed yet stays in the trash and is freed after the next open
         }
         IOException first = null;
         try {

@@ -133,16 +133,19 @@ class BatchDeleteTest {
             List<SegmentInfo> a = s.segments("camA", 0, Long.MAX_VALUE);
             List<SegmentInfo> b = s.segments("camB", 0, Long.MAX_VALUE);
             long before = s.volumes().get(0).segmentBytes();
-            // An unlink that fails: the file was replaced by a non-empty directory.
+            // A move into the trash that fails: the root's trash path is a file, not a directory.
             SegmentInfo stuck = a.get(1);
-            Files.delete(stuck.file());
-            Files.createDirectories(stuck.file().resolve("x"));
+            Path trash = dir.resolve(SegmentTrash.DIR);
+            Files.write(trash, new byte[] {1});
             List<SegmentInfo> chosen = List.of(a.get(0), stuck, a.get(2), b.get(0));
             assertThrows(IOException.class, () -> s.deleteSegments(chosen));
             // Marked GARBAGE: hidden from readers, not yet dropped.
             assertTrue(s.segments("camA", 0, Long.MAX_VALUE).stream().noneMatch(x -> x.startMs() == stuck.startMs()));
             assertEquals(before, s.volumes().get(0).segmentBytes(), "nothing dropped yet");
-            Files.delete(stuck.file().resolve("x"));
+            for (SegmentInfo v : chosen) {
+                assertTrue(Files.exists(v.file()), "still in place after the failed move: " + v.file());
+            }
+            Files.delete(trash);
             // The next deletion (here of nothing) finishes the recorded batch first.
             assertTrue(s.deleteSegments(List.of()).isEmpty());
             long freed = 0;

@@ -54,7 +54,7 @@ final class VolumeMeter {
             if (sv != null) {
                 footage = sv.segmentBytes();
                 if (!v.hasQuota()) {
-                    long used = sv.totalBytes() - sv.usableBytes();
+                    long used = sv.usedBytes(); // deleted footage still being freed counts as free
                     out.add(new Usage(v, sv.totalBytes(), used, Math.min(footage, used)));
                     continue;
                 }
