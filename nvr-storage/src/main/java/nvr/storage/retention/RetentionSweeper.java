@@ -262,6 +262,9 @@ final class RetentionSweeper {
         }
     }
 
+    private record CameraDay(String camera, long day) {
+    }
+
     private static boolean anyPositive(long[] a) {
         for (long x : a) {
             if (x > 0) {
@@ -285,6 +288,11 @@ final class RetentionSweeper {
         /** The first batch of a sweep is smaller: its unlinks start while the next batches are chosen. */
         static final int FIRST_BATCH = 1024;
         static final int IN_FLIGHT = 2;
+        /**
+         * Entries queued before whatever is queued goes, complete days or not: an oldest-first choice across 64
+         * cameras completes no camera-day before it has chosen about a day of every camera (92,160 entries).
+         */
+        static final int MAX_PENDING = 262_144;
         private final long now;
         long segments;
         long bytes;
@@ -292,8 +300,14 @@ final class RetentionSweeper {
         long failures;
         final Map<String, Long> underMin = new HashMap<>();
         private final Map<String, long[]> auditRanges = new HashMap<>();
-        /** Queued runs with their reason, or null and one reason per entry of the run. */
-        private List<Object[]> pending = new ArrayList<>();
+        /**
+         * Queued runs (with their reason, or null and one reason per entry of the run), grouped by camera-day: a
+         * batch takes whole camera-days where it can, so the store moves each day directory away in one rename
+         * instead of file by file (see Store.beginDeleteRuns). Runs never span two days (SegmentWalk).
+         */
+        private final Map<CameraDay, List<Object[]>> pending = new java.util.LinkedHashMap<>();
+        /** Per camera, the latest day queued: only that day of the camera may still grow (walks go oldest first). */
+        private final Map<String, Long> latestDay = new HashMap<>();
         private int pendingCount;
         private int flushed;
         private final java.util.ArrayDeque<java.util.concurrent.Future<?>> inFlight = new java.util.ArrayDeque<>();
@@ -307,21 +321,53 @@ final class RetentionSweeper {
             if (run.selectedCount() == 0) {
                 return;
             }
-            pending.add(new Object[] {run, reason, reasons});
+            CameraDay key = new CameraDay(run.camera(), Math.floorDiv(run.startMs(0), DAY));
+            pending.computeIfAbsent(key, k -> new ArrayList<>()).add(new Object[] {run, reason, reasons});
+            latestDay.merge(key.camera(), key.day(), Math::max);
             pendingCount += run.selectedCount();
-            if (pendingCount >= (flushed == 0 ? FIRST_BATCH : MAX_BATCH)) {
-                flushDeletes();
+            int limit = flushed == 0 ? FIRST_BATCH : MAX_BATCH;
+            if (pendingCount >= limit) {
+                flushDeletes(pendingCount >= MAX_PENDING ? 0 : limit);
             }
         }
 
-        /** Hands the queued runs to the deleting thread once the batch before them is done. */
-        void flushDeletes() {
-            if (pending.isEmpty()) {
-                return;
+        /**
+         * Hands complete camera-days (a camera's days before its latest queued one), in batches of whole camera-days
+         * of at least minCount entries (and about MAX_BATCH at most), to the deleting threads; with minCount 0
+         * everything queued goes.
+         */
+        void flushDeletes(int minCount) {
+            List<Object[]> work = new ArrayList<>();
+            int count = 0;
+            for (var it = pending.entrySet().iterator(); it.hasNext(); ) {
+                var e = it.next();
+                if (minCount > 0 && e.getKey().day() >= latestDay.get(e.getKey().camera())) {
+                    continue; // the camera's walk may still add to this day
+                }
+                it.remove();
+                for (Object[] w : e.getValue()) {
+                    work.add(w);
+                    count += ((SegmentRun) w[0]).selectedCount();
+                }
+                if (count >= MAX_BATCH) {
+                    submit(work, count);
+                    work = new ArrayList<>();
+                    count = 0;
+                }
             }
-            List<Object[]> work = pending;
-            pending = new ArrayList<>();
-            pendingCount = 0;
+            if (count > 0 && count >= minCount) {
+                submit(work, count);
+            } else {
+                for (Object[] w : work) { // too few complete days yet: back in the queue (order kept per day)
+                    SegmentRun r = (SegmentRun) w[0];
+                    pending.computeIfAbsent(new CameraDay(r.camera(), Math.floorDiv(r.startMs(0), DAY)),
+                            k -> new ArrayList<>()).add(w);
+                }
+            }
+        }
+
+        private void submit(List<Object[]> work, int count) {
+            pendingCount -= count;
             flushed++;
             while (inFlight.size() >= IN_FLIGHT) {
                 awaitOldest();
@@ -331,7 +377,7 @@ final class RetentionSweeper {
 
         /** Deletes everything queued and waits for it. */
         void drain() {
-            flushDeletes();
+            flushDeletes(0);
             while (!inFlight.isEmpty()) {
                 awaitOldest();
             }
