@@ -37,7 +37,8 @@ import nvr.storage.retention.VolumeConfig;
  *     without a sweep, then during the sweep.</li>
  * </ol>
  * Run: {@code java -cp benchmarks/target-X/benchmarks.jar nvr.bench.retention.RetentionSweepBenchmark
- * [dir] [cameras] [hours] [liveCameras] [--warm=H] [--warm-steps=N]}; {@code --warm=H} sweeps H extra hours first (not
+ * [dir] [cameras] [hours] [liveCameras] [--warm=H] [--warm-steps=N] [--payload=BYTES]}; {@code --payload} sets the frame
+ * size (default 100 bytes, 40 frames per segment: 4 kB files; file size matters for the reaper, which frees blocks); {@code --warm=H} sweeps H extra hours first (not
  * measured), in N sweeps (default 1; {@code --warm=24 --warm-steps=24} is a day of hourly sweeps, as a server runs them),
  * so the measured sweep runs compiled code; without it the measured sweep is the JVM's first and C2 compiles during it.
  */
@@ -59,7 +60,11 @@ public final class RetentionSweepBenchmark {
         // C1/C2 compile its code while it runs (0.7-0.9 s of compiler-thread CPU on 2 cores, measured).
         int warmHours = 0;
         int warmSteps = 1;
+        int payload = 100;
         for (String a : args) {
+            if (a.startsWith("--payload=")) {
+                payload = Integer.parseInt(a.substring("--payload=".length()));
+            }
             if (a.startsWith("--warm=")) {
                 warmHours = Integer.parseInt(a.substring("--warm=".length()));
             } else if (a.startsWith("--warm-steps=")) {
@@ -68,26 +73,27 @@ public final class RetentionSweepBenchmark {
         }
         Path dir = Files.createTempDirectory(base, "retention-bench");
         try {
-            run(dir, cameras, hours, liveCameras, warmHours, warmSteps);
+            run(dir, cameras, hours, liveCameras, warmHours, warmSteps, payload);
         } finally {
             deleteTree(dir);
         }
     }
 
-    private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours, int warmSteps)
-            throws Exception {
+    private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours, int warmSteps,
+                            int payload) throws Exception {
         int segmentsPerCamera = hours * 60;
         System.out.printf("retention sweep benchmark: %d cameras x %d h of 60 s segments (%d segments) in %s, %d cores%n",
                 cameras, hours, cameras * segmentsPerCamera, dir, Runtime.getRuntime().availableProcessors());
 
-        double rawUsPerFile = rawUnlinkBaseline(dir.resolve("raw"), cameras, segmentsPerCamera);
+        // 40 frames per 60 s segment: the baseline's files get the same size as the segments
+        double rawUsPerFile = rawUnlinkBaseline(dir.resolve("raw"), cameras, segmentsPerCamera, 40 * (payload + 24) + 8);
 
         Path root = dir.resolve("data");
         StoreConfig sc = new StoreConfig(List.of(root), 60, 64L << 20, 1000, 256L << 20);
         long built = System.nanoTime();
         SimpleMeterRegistry storeMeters = new SimpleMeterRegistry();
         try (Store store = Store.open(sc, storeMeters)) {
-            build(store, cameras, hours + warmHours);
+            build(store, cameras, hours + warmHours, payload);
             int segments = 0;
             for (String c : store.cameraIds()) {
                 segments += store.segments(c, 0, Long.MAX_VALUE).size();
@@ -173,6 +179,11 @@ public final class RetentionSweepBenchmark {
                 }
             }
             Sample during = live.measure();
+            // Deletion returns once the files are out of segments/ and the index; the reaper frees their blocks after.
+            long r0 = System.nanoTime();
+            boolean reclaimed = store.awaitSpaceReclaimed(600_000);
+            double reclaimMs = (System.nanoTime() - r0) / 1e6;
+            Sample reaping = live.measure();
             live.stop();
             manager.close();
 
@@ -188,6 +199,9 @@ public final class RetentionSweepBenchmark {
                     + " %.2fx raw unlink; the rest (%.0f ms) is the daily full recount of the ledger from the index%n",
                     sweepOnlyMs, sweepOnlyMs * 1000 / Math.max(1, report[0].deletedSegments()) / rawUsPerFile,
                     sweepMs - sweepOnlyMs);
+            System.out.printf("space freed by the background reaper %.0f ms after the sweep returned (%s), %.2fx raw"
+                    + " unlink for the sweep and the reaping together%n", reclaimMs, reclaimed ? "all" : "NOT all, timeout",
+                    ((sweepMs + reclaimMs) * 1000 / Math.max(1, report[0].deletedSegments())) / rawUsPerFile);
             System.out.printf("sweep CPU time: %.0f ms (%.1f us/segment) = sweep thread %.0f ms + deleting/unlink helpers %.0f ms;"
                     + " the rest of the wall time is waiting for the disk and for a core%n", (cpuNs[0] + helperCpuNs) / 1e6,
                     (cpuNs[0] + helperCpuNs) / 1e3 / Math.max(1, report[0].deletedSegments()), cpuNs[0] / 1e6,
@@ -204,12 +218,16 @@ public final class RetentionSweepBenchmark {
             // the index again only for a camera that changed since).
             double phasesMs = 0;
             StringBuilder phases = new StringBuilder();
-            for (String p : List.of("lookup", "mark", "unlink", "drop")) {
+            for (String p : List.of("lookup", "mark", "trash", "drop")) {
                 io.micrometer.core.instrument.Timer t = storeMeters.find("nvr.storage.delete.phase").tag("phase", p).timer();
                 double ms = t == null ? 0 : t.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) / 1e6;
                 phasesMs += ms;
                 phases.append(String.format("%s %.0f ms (%d batches), ", p, ms, t == null ? 0 : t.count()));
             }
+            io.micrometer.core.instrument.Counter byDay = storeMeters.find("nvr.storage.delete.trashed").tag("how", "day").counter();
+            io.micrometer.core.instrument.Counter byFile = storeMeters.find("nvr.storage.delete.trashed").tag("how", "file").counter();
+            System.out.printf("moved to the trash (whole run, warm-up included): %.0f files with their day directory, %.0f one by one%n",
+                    byDay == null ? 0 : byDay.count(), byFile == null ? 0 : byFile.count());
             System.out.printf("sweep phases (Store.beginDeleteRuns + finish, wall, summed over overlapping batches): %ssum"
                     + " %.0f ms of the sweep's %.0f ms (the rest:"
                     + " choosing candidates and bookkeeping not overlapped with deleting)%n", phases, phasesMs, sweepMs);
@@ -224,6 +242,7 @@ public final class RetentionSweepBenchmark {
             System.out.printf("ingest append() latency, %d cameras x 25 fps x 10 kB:%n", liveCameras);
             System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
             System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
+            System.out.println("  while reaping:       " + describe(reaping.latencies()) + ", dropped " + reaping.dropped());
         }
     }
 
@@ -288,10 +307,10 @@ public final class RetentionSweepBenchmark {
     }
 
     /** Creates the same number of files in camera/day directories, then times unlinking them + one fsync per dir. */
-    private static double rawUnlinkBaseline(Path dir, int cameras, int perCamera) throws IOException {
+    private static double rawUnlinkBaseline(Path dir, int cameras, int perCamera, int fileBytes) throws IOException {
         List<Path> files = new ArrayList<>();
         List<Path> dirs = new ArrayList<>();
-        ByteBuffer content = ByteBuffer.allocate(3300);
+        ByteBuffer content = ByteBuffer.allocate(fileBytes);
         for (int c = 0; c < cameras; c++) {
             Path d = dir.resolve("cam-" + c).resolve("2026-01-01");
             Files.createDirectories(d);
@@ -325,12 +344,12 @@ public final class RetentionSweepBenchmark {
         return us;
     }
 
-    private static void build(Store store, int cameras, int hours) throws Exception {
+    private static void build(Store store, int cameras, int hours, int payloadBytes) throws Exception {
         List<CameraWriter> writers = new ArrayList<>();
         for (int c = 0; c < cameras; c++) {
             writers.add(store.writer(String.format("cam-%02d", c)));
         }
-        byte[] payload = new byte[100];
+        byte[] payload = new byte[payloadBytes];
         long end = T0 + hours * 3_600_000L;
         for (long t = T0; t < end; t += FRAME_GAP_MS) {
             for (CameraWriter w : writers) {
