@@ -15,6 +15,10 @@ import nvr.gb28181.media.Codec;
  * what depends on when and where in the stream it is sent (RTP sequence numbers and timestamp, PS SCR and
  * PTS) and keeps the stream's sequence (one thread only). The PS headers of a frame always sit in its first
  * packet (the payload limit is at least {@link #MIN_PAYLOAD} bytes), so stamping touches fixed offsets.
+ *
+ * <p>A stream may also carry one audio codec (G.711 on stream 0xC0, listed in the PSM before every video keyframe):
+ * an audio frame is laid out and stamped like a video frame (pack header, PES with its PTS, marker on its last
+ * packet), by the {@code Codec}-taking overloads. Without audio the bytes are exactly the video-only stream's.
  */
 public final class PsRtpPacketizer {
     /** The frame's PS headers before its first payload byte (at most 63 bytes, video only) fit in one packet. */
@@ -23,6 +27,7 @@ public final class PsRtpPacketizer {
 
     private final PsMuxer muxer;
     private final Codec video;
+    private final Codec audio;
     private final int payloadType;
     private final int ssrc;
     private final int maxPayload;
@@ -35,11 +40,21 @@ public final class PsRtpPacketizer {
      * @param framed RFC 4571 length prefix before each packet (RTP over TCP)
      */
     public PsRtpPacketizer(Codec video, long ssrc, int payloadType, int firstSequence, int maxPayload, boolean framed) {
+        this(video, null, ssrc, payloadType, firstSequence, maxPayload, framed);
+    }
+
+    /**
+     * @param audio the audio codec also carried (stream 0xC0, in the PSM), or null for a video-only stream
+     * @see #PsRtpPacketizer(Codec, long, int, int, int, boolean)
+     */
+    public PsRtpPacketizer(Codec video, Codec audio, long ssrc, int payloadType, int firstSequence, int maxPayload,
+                           boolean framed) {
         if (maxPayload < MIN_PAYLOAD || maxPayload > 0xFFFF - 12) {
             throw new IllegalArgumentException("maxPayload must be " + MIN_PAYLOAD + "..65523, got " + maxPayload);
         }
-        this.muxer = new PsMuxer(video, null);
+        this.muxer = new PsMuxer(video, audio);
         this.video = video;
+        this.audio = audio;
         this.payloadType = payloadType & 0x7F;
         this.ssrc = (int) ssrc;
         this.maxPayload = maxPayload;
@@ -50,6 +65,11 @@ public final class PsRtpPacketizer {
 
     public Codec codec() {
         return video;
+    }
+
+    /** The audio codec this stream also carries, or null. */
+    public Codec audio() {
+        return audio;
     }
 
     /** Bytes of every packet but a frame's last (the UDP GSO segment size). */
@@ -64,14 +84,19 @@ public final class PsRtpPacketizer {
 
     /** Exact bytes {@link #layOut} writes for a frame of {@code length} payload bytes. */
     public int packetizedSize(int length, boolean keyframe) {
-        int ps = psSize(length, keyframe);
+        return packetizedSize(video, length, keyframe);
+    }
+
+    /** Exact bytes {@link #layOut(Codec, boolean, ByteBuf, ByteBuf)} writes for a {@code codec} frame of {@code length} bytes. */
+    public int packetizedSize(Codec codec, int length, boolean keyframe) {
+        int ps = psSize(codec.isVideo(), length, keyframe);
         int packets = (ps + maxPayload - 1) / maxPayload;
         return packets * rtpHeader + ps;
     }
 
-    private int psSize(int length, boolean keyframe) {
+    private int psSize(boolean isVideo, int length, boolean keyframe) {
         int pes = Math.max(1, (length + PsMuxer.MAX_PES_PAYLOAD - 1) / PsMuxer.MAX_PES_PAYLOAD);
-        return muxer.frameHeadBytes(true, keyframe) + (pes - 1) * PES_HEADER + length;
+        return muxer.frameHeadBytes(isVideo, keyframe) + (pes - 1) * PES_HEADER + length;
     }
 
     /**
@@ -80,13 +105,23 @@ public final class PsRtpPacketizer {
      * them in. Writes exactly {@link #packetizedSize} bytes.
      */
     public void layOut(boolean keyframe, ByteBuf payload, ByteBuf out) {
+        layOut(video, keyframe, payload, out);
+    }
+
+    /**
+     * As {@link #layOut(boolean, ByteBuf, ByteBuf)} for a frame of {@code codec}: this stream's video, or its audio
+     * (an audio frame is never a keyframe: no system header or PSM).
+     */
+    public void layOut(Codec codec, boolean keyframe, ByteBuf payload, ByteBuf out) {
+        boolean isVideo = checkCarried(codec);
+        keyframe &= isVideo;
         int length = payload.readableBytes();
         int src = payload.readerIndex();
-        out.ensureWritable(packetizedSize(length, keyframe));
+        out.ensureWritable(packetizedSize(codec, length, keyframe));
         Gather g = new Gather(out);
         g.packet();
-        muxer.writeFrameHead(video, 0, keyframe, length, out); // fits the first packet (MIN_PAYLOAD)
-        g.room -= muxer.frameHeadBytes(true, keyframe);
+        muxer.writeFrameHead(codec, 0, keyframe, length, out); // fits the first packet (MIN_PAYLOAD)
+        g.room -= muxer.frameHeadBytes(isVideo, keyframe);
         ByteBuf pesHeader = null;
         int pos = 0;
         do {
@@ -95,7 +130,7 @@ public final class PsRtpPacketizer {
                 if (pesHeader == null) {
                     pesHeader = io.netty.buffer.Unpooled.buffer(PES_HEADER, PES_HEADER);
                 }
-                PsMuxer.writePesHeader(pesHeader.clear(), PsMuxer.VIDEO_ID, n, false, 0);
+                PsMuxer.writePesHeader(pesHeader.clear(), isVideo ? PsMuxer.VIDEO_ID : PsMuxer.AUDIO_ID, n, false, 0);
                 g.put(pesHeader, 0, PES_HEADER);
             }
             g.put(payload, src + pos, n);
@@ -112,6 +147,13 @@ public final class PsRtpPacketizer {
      * @return the number of packets
      */
     public int stamp(ByteBuf packets, boolean keyframe, long timestamp90k, long pts90k) {
+        return stamp(packets, video, keyframe, timestamp90k, pts90k);
+    }
+
+    /** As {@link #stamp(ByteBuf, boolean, long, long)} for a frame laid out by {@link #layOut(Codec, boolean, ByteBuf, ByteBuf)}. */
+    public int stamp(ByteBuf packets, Codec codec, boolean keyframe, long timestamp90k, long pts90k) {
+        boolean isVideo = checkCarried(codec);
+        keyframe &= isVideo;
         int base = packets.readerIndex();
         int stride = stride();
         int count = (packets.readableBytes() + stride - 1) / stride;
@@ -125,8 +167,19 @@ public final class PsRtpPacketizer {
         int ps = base + rtpHeader;
         long pts = pts90k & 0x1FFFFFFFFL;
         PsMuxer.setScr(packets, ps + 4, pts);
-        PsMuxer.setTimestamp(packets, ps + muxer.frameHeadBytes(true, keyframe) - 5, 0x2, pts);
+        PsMuxer.setTimestamp(packets, ps + muxer.frameHeadBytes(isVideo, keyframe) - 5, 0x2, pts);
         return count;
+    }
+
+    /** True for this stream's video codec, false for its audio codec; anything else is refused. */
+    private boolean checkCarried(Codec codec) {
+        if (codec == video) {
+            return true;
+        }
+        if (codec != null && codec == audio) {
+            return false;
+        }
+        throw new IllegalArgumentException("this stream carries " + video + (audio == null ? "" : "+" + audio) + ", not " + codec);
     }
 
     /** Writes RTP headers as packets fill up; {@code room} is the payload space left in the current packet. */

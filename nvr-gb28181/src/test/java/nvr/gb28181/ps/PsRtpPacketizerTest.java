@@ -60,6 +60,41 @@ class PsRtpPacketizerTest {
     }
 
     @Test
+    void audioInterleavedWithVideoMatchesMuxThenPacketize() {
+        Random rnd = new Random(11);
+        for (Codec audio : new Codec[] {Codec.G711A, Codec.G711U}) {
+            for (boolean framed : new boolean[] {false, true}) {
+                PsMuxer muxer = new PsMuxer(Codec.H264, audio);
+                RtpPacketizer reference = new RtpPacketizer(0x1234L, 96, 65_500, 1400);
+                PsRtpPacketizer onePass = new PsRtpPacketizer(Codec.H264, audio, 0x1234L, 96, 65_500, 1400, framed);
+                long pts = 90_000;
+                for (int i = 0; i < 80; i++) {
+                    boolean isAudio = i % 3 != 0;
+                    Codec codec = isAudio ? audio : Codec.H264;
+                    int size = isAudio ? (i % 7 == 0 ? 1 + rnd.nextInt(3000) : 160) : 1 + rnd.nextInt(20_000);
+                    boolean key = !isAudio && i % 9 == 0;
+                    byte[] au = new byte[size];
+                    rnd.nextBytes(au);
+                    ByteBuf ps = Unpooled.buffer();
+                    muxer.mux(codec, pts, key, Unpooled.wrappedBuffer(au), ps);
+                    ByteBuf expected = Unpooled.buffer();
+                    int expectedCount = reference.packetizeInto(ps, pts, framed, expected);
+                    ByteBuf got = Unpooled.buffer();
+                    onePass.layOut(codec, key, Unpooled.wrappedBuffer(au), got);
+                    assertEquals(onePass.packetizedSize(codec, size, key), got.readableBytes(), "size " + size);
+                    assertEquals(expectedCount, onePass.stamp(got, codec, key, pts, pts));
+                    assertEquals(ByteBufUtil.hexDump(expected), ByteBufUtil.hexDump(got), codec + " size=" + size + " key=" + key);
+                    pts += 1800;
+                }
+                assertThrows(IllegalArgumentException.class,
+                    () -> onePass.layOut(Codec.H265, false, Unpooled.wrappedBuffer(new byte[1]), Unpooled.buffer()));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PsRtpPacketizer(Codec.H264, 1, 96, 0, 1400, false)
+            .layOut(Codec.G711A, false, Unpooled.wrappedBuffer(new byte[1]), Unpooled.buffer()));
+    }
+
+    @Test
     void strideIsThePacketSpacing() {
         assertEquals(1412, new PsRtpPacketizer(Codec.H264, 1, 96, 0, 1400, false).stride());
         assertEquals(1414, new PsRtpPacketizer(Codec.H264, 1, 96, 0, 1400, true).stride());
