@@ -65,17 +65,35 @@ class DownloadContentTest {
     }
 
     private void check(long fromS, long toS) throws Exception {
+        List<byte[]> want = accessUnitsOf(store, CAM, fromS, toS);
+        List<byte[]> got = accessUnits(download(handler, CAM, fromS, toS));
+        assertEquals(want.size(), got.size(), "frames in " + fromS + ".." + toS);
+        for (int i = 0; i < want.size(); i++) {
+            assertArrayEquals(want.get(i), got.get(i), "access unit " + i + " of " + fromS + ".." + toS);
+        }
+        assertEquals(0, service.activeSessions());
+    }
+
+    /** The stored video access units of [fromS, toS), as a download must send them. */
+    static List<byte[]> accessUnitsOf(Store store, String camera, long fromS, long toS) throws Exception {
         List<byte[]> want = new ArrayList<>();
-        try (FrameCursor c = store.openCursor(CAM, fromS * 1000, toS * 1000)) {
+        try (FrameCursor c = store.openCursor(camera, fromS * 1000, toS * 1000)) {
             for (FrameRecord f; (f = c.next()) != null; ) {
                 want.add(f.payload());
             }
         }
+        return want;
+    }
+
+    /**
+     * Downloads [fromS, toS) of {@code camera} over TCP (we connect, no downloadspeed: as fast as we read) and
+     * returns every RTP packet, after checking the end (MediaStatus 121, BYE, connection closed) and that none was lost.
+     */
+    static List<RtpReceiver.Packet> download(PlaybackSipHandler handler, String camera, long fromS, long toS) throws Exception {
         String call = "dl-" + (++calls) + "@127.0.0.1";
-        TestDialog d = new TestDialog(call, CAM);
-        SipRequest invite = SipText.invite(call, CAM, SipText.playbackSdp("Download", CAM, fromS, toS, "tcp-active", 9, null));
+        TestDialog d = new TestDialog(call, camera);
+        SipRequest invite = SipText.invite(call, camera, SipText.playbackSdp("Download", camera, fromS, toS, "tcp-active", 9, null));
         SessionDescription answer = PlaybackEndToEndTest.answerSdp(handler.onInvite(invite, SipText.sdp(invite), d));
-        List<byte[]> got;
         try (RtpReceiver rx = RtpReceiver.tcpConnect(answer.video().port())) {
             handler.onAck(d);
             PlaybackEndToEndTest.assertEndsWith121ThenBye(d);
@@ -85,13 +103,8 @@ class DownloadContentTest {
             }
             assertTrue(rx.eof(), "the download's connection was not closed after BYE");
             assertEquals(0, rx.lost());
-            got = accessUnits(rx.packets());
+            return rx.packets();
         }
-        assertEquals(want.size(), got.size(), "frames in " + fromS + ".." + toS);
-        for (int i = 0; i < want.size(); i++) {
-            assertArrayEquals(want.get(i), got.get(i), "access unit " + i + " of " + fromS + ".." + toS);
-        }
-        assertEquals(0, service.activeSessions());
     }
 
     /** The video PES payloads of each marker-delimited frame, concatenated: the access units as sent. */

@@ -23,7 +23,13 @@ final class Footage {
     static final int FPS = 25;
     static final long FRAME_MS = 40;
     static final int GOP = 25;
+    /** G.711 as cameras send it: 8 kHz mono, 160 samples (20 ms) per PES. */
+    static final int AUDIO_FRAME_BYTES = 160;
+    static final long AUDIO_FRAME_MS = 20;
+    /** How much older the first audio record after each video frame is than that frame (arrival order). */
+    static final long AUDIO_LAG_MS = 5;
     private static final Map<Codec, Clip> CLIPS = new EnumMap<>(Codec.class);
+    private static final Map<Codec, byte[]> SOUNDS = new EnumMap<>(Codec.class);
 
     /** Access units in decode order; key[i] true for IDR/IRAP units. */
     record Clip(Codec codec, List<byte[]> aus, List<Boolean> key) {
@@ -39,6 +45,41 @@ final class Footage {
             CLIPS.put(codec, c);
         }
         return c;
+    }
+
+    /**
+     * ffmpeg-made G.711 of the clip's length: a 1 kHz sine encoded {@code -c:a pcm_alaw|pcm_mulaw -ar 8000 -ac 1},
+     * as raw samples (one byte each).
+     */
+    static synchronized byte[] sound(Codec g711) throws IOException, InterruptedException {
+        byte[] s = SOUNDS.get(g711);
+        if (s == null) {
+            String fmt = g711 == Codec.G711A ? "alaw" : "mulaw";
+            s = ffmpeg(fmt, List.of("-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=8000", "-t", "6",
+                "-c:a", "pcm_" + fmt, "-ar", "8000", "-ac", "1", "-f", fmt));
+            SOUNDS.put(g711, s);
+        }
+        return s;
+    }
+
+    /** Runs ffmpeg with {@code args} writing to a temp file, and returns (and deletes) the file's bytes. */
+    private static byte[] ffmpeg(String ext, List<String> args) throws IOException, InterruptedException {
+        Path dir = Files.createTempDirectory("nvr-clip");
+        Path file = dir.resolve("clip." + ext);
+        List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-v", "error", "-y"));
+        cmd.addAll(args);
+        cmd.add(file.toString());
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("ffmpeg failed: " + out);
+            }
+            return Files.readAllBytes(file);
+        } finally {
+            Files.deleteIfExists(file); // leave nothing in the temp folder
+            Files.delete(dir);
+        }
     }
 
     private static Clip make(Codec codec) throws IOException, InterruptedException {
@@ -70,10 +111,23 @@ final class Footage {
 
     /** Writes the clip as frames at startMs + i*40 ms and waits until the store shows all of them durable. */
     static void record(Store store, String camera, Clip clip, long startMs) throws IOException, InterruptedException {
+        record(store, camera, clip, null, null, startMs);
+    }
+
+    /**
+     * As {@link #record(Store, String, Clip, long)} with the camera's G.711 {@code sound} ({@link #sound}) stored next
+     * to the video as ingest stores it: 20 ms records in arrival order, two after each video frame, the first
+     * {@link #AUDIO_LAG_MS} older than that frame (audio record j covers samples [160 j, 160 j + 160) and is timed
+     * at startMs + 20 j - 5). The writer drops the first (older than the first video frame).
+     */
+    static void record(Store store, String camera, Clip clip, Codec g711, byte[] sound, long startMs)
+            throws IOException, InterruptedException {
         CameraWriter w = store.writer(camera);
         for (int i = 0; i < clip.size(); i++) {
-            while (!w.append(startMs + i * FRAME_MS, clip.key().get(i), clip.codec().streamType(), clip.aus().get(i))) {
-                Thread.sleep(5); // queue full: writer drops, so retry the whole GOP is not needed for tests
+            append(w, startMs + i * FRAME_MS, clip.key().get(i), clip.codec().streamType(), clip.aus().get(i));
+            for (int j = 2 * i; sound != null && j < 2 * i + 2 && (j + 1) * AUDIO_FRAME_BYTES <= sound.length; j++) {
+                append(w, startMs + j * AUDIO_FRAME_MS - AUDIO_LAG_MS, false, g711.streamType(),
+                    java.util.Arrays.copyOfRange(sound, j * AUDIO_FRAME_BYTES, (j + 1) * AUDIO_FRAME_BYTES));
             }
         }
         long last = startMs + (clip.size() - 1) * FRAME_MS;
@@ -88,6 +142,12 @@ final class Footage {
                 throw new IOException("store did not make the recorded frames visible: " + segs);
             }
             Thread.sleep(20);
+        }
+    }
+
+    private static void append(CameraWriter w, long t, boolean key, int streamType, byte[] payload) throws InterruptedException {
+        while (!w.append(t, key, streamType, payload)) {
+            Thread.sleep(5); // queue full: writer drops, so retry the whole GOP is not needed for tests
         }
     }
 

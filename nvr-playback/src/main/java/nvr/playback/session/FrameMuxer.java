@@ -14,4 +14,12 @@ public interface FrameMuxer {
      * @param framed RFC 4571 length prefixes (RTP over TCP)
      */
     PsRtpPacketizer packetizer(long ssrc, int payloadType, int firstSequence, int maxPayload, boolean framed);
+
+    /**
+     * The muxer for the same video that also carries the camera's audio of PSM stream_type {@code audioStreamType}
+     * (found in the recording), or this one when it cannot carry that audio (the audio is then skipped).
+     */
+    default FrameMuxer withAudio(int audioStreamType) {
+        return this;
+    }
 }

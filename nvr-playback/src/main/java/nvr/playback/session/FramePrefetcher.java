@@ -4,13 +4,17 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import nvr.gb28181.media.Codec;
 import nvr.gb28181.ps.PsRtpPacketizer;
 import nvr.storage.FrameCursor;
+import nvr.storage.FrameRecord;
 import nvr.storage.FrameSlice;
 import nvr.storage.Store;
 
@@ -28,6 +32,16 @@ import nvr.storage.Store;
  * every session (tens of MB at 64 sessions: pauses of 30-100 ms, i.e. late frames).
  * Ownership: a queued item's packets belong to the queue; {@link #poll} hands them to the caller, who
  * releases (or writes) them; items dropped by a seek or by {@link #close} are released here.
+ *
+ * <p><b>Audio.</b> The first read looks for audio in the first {@link #PROBE_MS} of the range (storage drops audio
+ * further than that from its video, so a camera with audio has some there); when the muxer can carry it, the
+ * session's packetizer lists it in the PSM and the cursor returns audio records too ({@link Store#openCursorWithAudio}).
+ * A camera without audio reads and lays out exactly as before. Audio and video records sit in a segment in arrival
+ * order, so an audio record can be a few ms older than the video record before it; the two are merged by time
+ * here: a laid-out video frame is held until an audio record at least as new has been read (or the video is
+ * {@link #HOLD_MS} behind the newest video, or the range or a recording gap ends), so the queue, and with it the PS
+ * SCR/PTS, runs in time order. Audio older than what was already queued, or before the first video frame after a
+ * start or seek (the receiver has no PSM for it yet), is dropped.
  */
 final class FramePrefetcher {
     /**
@@ -36,6 +50,14 @@ final class FramePrefetcher {
      */
     record Item(long generation, long timeMs, boolean keyframe, int streamType, ByteBuf packets, boolean gapBefore,
                 boolean end, IOException error) {
+        boolean audio() {
+            return FrameRecord.isAudio(streamType);
+        }
+
+        Item withGapBefore() {
+            return new Item(generation, timeMs, keyframe, streamType, packets, true, end, error);
+        }
+
         int bytes() {
             return packets == null ? 0 : packets.readableBytes();
         }
@@ -51,6 +73,12 @@ final class FramePrefetcher {
         }
     }
 
+    /** How far into the range the first read looks for audio (storage keeps audio within this of its video). */
+    static final long PROBE_MS = Store.GAP_MS;
+    private static final int PROBE_RECORDS = 512;
+    /** Longest a video frame waits for older audio behind it (cameras interleave audio every 20-40 ms). */
+    static final long HOLD_MS = 500;
+
     private final Store store;
     private final String camera;
     private final long toMs;
@@ -59,8 +87,10 @@ final class FramePrefetcher {
     private final long maxQueuedBytes;
     private final Runnable onData;
     private final ByteBufAllocator alloc;
-    private final PsRtpPacketizer layout;
-    private final FrameMuxer muxer;
+    private final Function<FrameMuxer, PsRtpPacketizer> packetizers;
+    /** Set once, by the first read task (after the audio probe); read by the sender once items arrived. */
+    private volatile PsRtpPacketizer layout;
+    private FrameMuxer muxer;
     private final ConcurrentLinkedQueue<Item> queue = new ConcurrentLinkedQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -71,19 +101,25 @@ final class FramePrefetcher {
     private FrameCursor cursor;
     private long cursorGeneration = -1;
     private boolean endQueued;
+    private final ArrayDeque<Item> held = new ArrayDeque<>(); // video waiting for older audio (audio sessions only)
+    private long newestVideoMs; // of this generation, held or queued
+    private long lastQueuedMs = Long.MIN_VALUE; // of this generation
+    private long firstVideoMs = Long.MAX_VALUE; // of this generation: audio before it is dropped
+    private boolean gapPending; // the cursor flagged a gap: the next item queued carries it
 
     /**
      * @param bulkReadAhead non-null for a bulk read (a download): the cursor maps sealed segments and pages
      *     them in ahead on this executor ({@link Store#openCursor(String, long, long, Executor)}); null: plain reads
      * @param muxer frames it does not carry are skipped here
-     * @param layout lays frames out into RTP packets (its {@link PsRtpPacketizer#layOut} is thread-safe)
+     * @param packetizers the session's packetizer for the muxer chosen once the audio probe ran ({@link #packetizer})
      */
     FramePrefetcher(Store store, String camera, long fromMs, long toMs, Executor disk, Executor bulkReadAhead,
-                    long maxQueuedBytes, ByteBufAllocator alloc, FrameMuxer muxer, PsRtpPacketizer layout, Runnable onData) {
+                    long maxQueuedBytes, ByteBufAllocator alloc, FrameMuxer muxer,
+                    Function<FrameMuxer, PsRtpPacketizer> packetizers, Runnable onData) {
         this.bulkReadAhead = bulkReadAhead;
         this.alloc = alloc;
         this.muxer = muxer;
-        this.layout = layout;
+        this.packetizers = packetizers;
         this.store = store;
         this.camera = camera;
         this.seekFromMs = fromMs;
@@ -91,6 +127,14 @@ final class FramePrefetcher {
         this.disk = disk;
         this.maxQueuedBytes = maxQueuedBytes;
         this.onData = onData;
+    }
+
+    /**
+     * The session's packetizer (lays frames out; its {@link PsRtpPacketizer#layOut} is thread-safe): null until the
+     * first read task chose it, always set once an item was handed out.
+     */
+    PsRtpPacketizer packetizer() {
+        return layout;
     }
 
     /** Next item of the current generation, without removing it; null when nothing is read yet. */
@@ -170,44 +214,71 @@ final class FramePrefetcher {
                 return;
             }
             long gen = generation;
+            if (layout == null) {
+                int audio = probeAudio();
+                if (audio != 0) {
+                    muxer = muxer.withAudio(audio);
+                }
+                layout = packetizers.apply(muxer);
+            }
             if (cursorGeneration != gen) {
                 closeCursor();
-                cursor = bulkReadAhead == null ? store.openCursor(camera, seekFromMs, toMs)
-                    : store.openCursor(camera, seekFromMs, toMs, bulkReadAhead);
+                if (layout.audio() != null) {
+                    cursor = store.openCursorWithAudio(camera, seekFromMs, toMs); // no bulk variant with audio yet
+                } else {
+                    cursor = bulkReadAhead == null ? store.openCursor(camera, seekFromMs, toMs)
+                        : store.openCursor(camera, seekFromMs, toMs, bulkReadAhead);
+                }
                 cursorGeneration = gen;
                 endQueued = false;
             }
+            boolean merge = layout.audio() != null;
             while (!endQueued && !closed && gen == generation && queuedBytes.get() < maxQueuedBytes) {
                 FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, into finished packets
-                Item it;
                 if (f == null || f.timeMs() >= toMs) {
-                    it = new Item(gen, 0, false, 0, null, false, true, null);
+                    added |= releaseHeld(Long.MAX_VALUE);
+                    added |= offer(new Item(gen, 0, false, 0, null, false, true, null));
                     endQueued = true;
-                } else if (!muxer.carries(f.streamType())) {
                     continue;
-                } else {
-                    ByteBuf payload = Unpooled.wrappedBuffer(f.payload()); // no copy: a view of the window
-                    int size = layout.packetizedSize(payload.readableBytes(), f.keyframe());
-                    ByteBuf packets = alloc.directBuffer(size, size);
-                    try {
-                        layout.layOut(f.keyframe(), payload, packets);
-                    } catch (RuntimeException e) {
-                        packets.release();
-                        throw e;
-                    }
-                    it = new Item(gen, f.timeMs(), f.keyframe(), f.streamType(), packets, cursor.gapBefore(), false, null);
                 }
-                boolean wasEmpty = queue.isEmpty();
-                queuedBytes.addAndGet(it.bytes());
-                queue.add(it);
-                added = true;
-                if (wasEmpty) {
-                    onData.run(); // the sender may be starving: let it start while we read on
-                    added = false;
+                if (!muxer.carries(f.streamType())) {
+                    continue;
+                }
+                boolean audio = FrameRecord.isAudio(f.streamType());
+                if (merge && cursor.gapBefore()) {
+                    added |= releaseHeld(Long.MAX_VALUE); // everything before the gap goes first
+                    gapPending = true;
+                }
+                if (audio && (f.timeMs() < firstVideoMs || f.timeMs() < lastQueuedMs)) {
+                    continue; // before the first video of this start/seek, or older than what is already out
+                }
+                Codec codec = audio ? layout.audio() : layout.codec();
+                ByteBuf payload = Unpooled.wrappedBuffer(f.payload()); // no copy: a view of the window
+                int size = layout.packetizedSize(codec, payload.readableBytes(), f.keyframe());
+                ByteBuf packets = alloc.directBuffer(size, size);
+                try {
+                    layout.layOut(codec, f.keyframe(), payload, packets);
+                } catch (RuntimeException e) {
+                    packets.release();
+                    throw e;
+                }
+                Item it = new Item(gen, f.timeMs(), f.keyframe() && !audio, f.streamType(), packets,
+                    !merge && cursor.gapBefore(), false, null);
+                if (!merge) {
+                    added |= offer(it);
+                } else if (audio) {
+                    added |= releaseHeld(f.timeMs()); // video no newer than this audio goes first
+                    added |= offer(it);
+                } else {
+                    held.add(it);
+                    firstVideoMs = Math.min(firstVideoMs, f.timeMs());
+                    newestVideoMs = f.timeMs();
+                    added |= releaseHeld(newestVideoMs - HOLD_MS - 1);
                 }
             }
         } catch (IOException | RuntimeException e) {
             IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
+            releaseAllHeld();
             queue.add(new Item(generation, 0, false, 0, null, false, false, io));
             endQueued = true;
             added = true;
@@ -227,7 +298,69 @@ final class FramePrefetcher {
         }
     }
 
+    /**
+     * Queues an item for the sender (with the gap the cursor flagged since the last one queued).
+     *
+     * @return true when the sender still has to be woken for it (it was not woken here)
+     */
+    private boolean offer(Item it) {
+        if (gapPending && it.isFrame()) {
+            it = it.gapBefore() ? it : it.withGapBefore();
+            gapPending = false;
+        }
+        if (it.isFrame()) {
+            lastQueuedMs = it.timeMs();
+        }
+        boolean wasEmpty = queue.isEmpty();
+        queuedBytes.addAndGet(it.bytes());
+        queue.add(it);
+        if (wasEmpty) {
+            onData.run(); // the sender may be starving: let it start while we read on
+            return false;
+        }
+        return true;
+    }
+
+    /** Queues the held video frames no newer than {@code upToMs}, oldest first; true when the sender needs a wake-up. */
+    private boolean releaseHeld(long upToMs) {
+        boolean added = false;
+        while (!held.isEmpty() && held.peekFirst().timeMs() <= upToMs) {
+            added |= offer(held.pollFirst());
+        }
+        return added;
+    }
+
+    private void releaseAllHeld() {
+        for (Item it; (it = held.poll()) != null; ) {
+            it.release();
+        }
+    }
+
+    /** The stream_type of the first audio record in the first {@link #PROBE_MS} of the range, or 0 when none. */
+    private int probeAudio() throws IOException {
+        try (FrameCursor c = store.openCursorWithAudio(camera, seekFromMs, toMs)) {
+            long firstMs = Long.MIN_VALUE;
+            int n = 0;
+            for (FrameSlice f; n < PROBE_RECORDS && (f = c.nextSlice()) != null && f.timeMs() < toMs; n++) {
+                if (FrameRecord.isAudio(f.streamType())) {
+                    return f.streamType();
+                }
+                if (firstMs == Long.MIN_VALUE) {
+                    firstMs = f.timeMs();
+                } else if (f.timeMs() - firstMs > PROBE_MS) {
+                    break;
+                }
+            }
+        }
+        return 0;
+    }
+
     private void closeCursor() {
+        releaseAllHeld(); // a new generation (or the end) starts with nothing held
+        newestVideoMs = 0;
+        lastQueuedMs = Long.MIN_VALUE;
+        firstVideoMs = Long.MAX_VALUE;
+        gapPending = false;
         if (cursor != null) {
             try {
                 cursor.close();

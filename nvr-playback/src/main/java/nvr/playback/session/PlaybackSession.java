@@ -17,6 +17,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import nvr.gb28181.media.Codec;
 import nvr.gb28181.mansrtsp.MansRtspResponse.RtpInfo;
 import nvr.gb28181.ps.PsRtpPacketizer;
 import nvr.gb28181.rtp.RtpPacketizer;
@@ -54,7 +56,6 @@ public final class PlaybackSession {
     private final SessionListener listener;
     private final long stallTimeoutNanos;
     private final FramePrefetcher prefetcher;
-    private final PsRtpPacketizer packetizer;
     private final long rtpBase = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private volatile Channel channel;
     private boolean gso; // set once in attach(): UDP over epoll on a kernel with UDP_SEGMENT
@@ -104,8 +105,10 @@ public final class PlaybackSession {
         this.metrics = metrics;
         this.listener = listener;
         this.stallTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(stallTimeoutMs);
-        // Payloads stay at 1,400 bytes on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default
-        this.packetizer = muxer.packetizer(request.ssrc(), 96, ThreadLocalRandom.current().nextInt(0x10000),
+        int firstSequence = ThreadLocalRandom.current().nextInt(0x10000);
+        // Payloads stay at 1,400 bytes on TCP too: ZLMediaKit drops TCP RTP packets above 10 KiB by default.
+        // The packetizer is made by the read-ahead's first task: whether it carries audio depends on the recording.
+        Function<FrameMuxer, PsRtpPacketizer> packetizers = m -> m.packetizer(request.ssrc(), 96, firstSequence,
             RtpPacketizer.DEFAULT_MAX_PAYLOAD, request.transport().isTcp());
         // a download runs far ahead of real time: give it a deeper read-ahead than paced playback needs
         long queued = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? maxQueuedBytes * DOWNLOAD_READ_AHEAD : maxQueuedBytes;
@@ -113,7 +116,7 @@ public final class PlaybackSession {
         // ~0.5 MB/s per session and keeps the plain window)
         Executor bulk = request.kind() == PlaybackRequest.Kind.DOWNLOAD ? readAhead : null;
         this.prefetcher = new FramePrefetcher(store, request.camera(), request.fromMs(), request.toMs(), disk, bulk,
-            queued, PooledByteBufAllocator.DEFAULT, muxer, packetizer, this::wake);
+            queued, PooledByteBufAllocator.DEFAULT, muxer, packetizers, this::wake);
         if (request.kind() == PlaybackRequest.Kind.DOWNLOAD) {
             boolean fallback = request.downloadSpeed() <= 0;
             // TCP download without a speed: as fast as the receiver reads (writability is the brake);
@@ -123,7 +126,7 @@ public final class PlaybackSession {
         } else {
             this.rate = 1.0;
         }
-        this.lastRtpInfo = new RtpInfo(packetizer.nextSequence(), rtpBase);
+        this.lastRtpInfo = new RtpInfo(firstSequence, rtpBase);
         prefetcher.request(); // start reading while the transport is being set up
     }
 
@@ -277,7 +280,7 @@ public final class PlaybackSession {
                     return;
                 }
                 if (keyframesOnly && !it.keyframe()) {
-                    prefetcher.poll().release();
+                    prefetcher.poll().release(); // audio too: above Scale 2 only keyframes are sent
                     continue;
                 }
                 long now = System.nanoTime();
@@ -313,7 +316,7 @@ public final class PlaybackSession {
                     // leaves more than 40 ms after the due time (anchor + media time, never re-based on lateness)
                     long leaves = System.nanoTime();
                     channel.flush();
-                    if (request.kind() == PlaybackRequest.Kind.PLAYBACK) {
+                    if (request.kind() == PlaybackRequest.Kind.PLAYBACK && !it.audio()) {
                         metrics.frameLateness(leaves - due, leaves - due > LATE_NANOS);
                     }
                 }
@@ -339,7 +342,9 @@ public final class PlaybackSession {
         lastMediaMs = f.timeMs();
         long rtpTs = (rtpBase + clock90k) & 0xFFFFFFFFL;
         ByteBuf packets = f.packets();
-        int count = packetizer.stamp(packets, f.keyframe(), rtpTs, FIRST_PTS_90K + clock90k);
+        PsRtpPacketizer packetizer = prefetcher.packetizer(); // set before any item was handed out
+        Codec codec = f.audio() ? packetizer.audio() : packetizer.codec();
+        int count = packetizer.stamp(packets, codec, f.keyframe(), rtpTs, FIRST_PTS_90K + clock90k);
         int n = packets.readableBytes();
         bytesSent += n;
         metrics.sent(n);
@@ -373,8 +378,10 @@ public final class PlaybackSession {
             }
             packets.release();
         }
-        framesSent++;
-        metrics.frameSent();
+        if (!f.audio()) { // "frames" are video access units, as in storage
+            framesSent++;
+            metrics.frameSent();
+        }
         lastRtpInfo = new RtpInfo(packetizer.nextSequence(), (rtpTs + NOMINAL_FRAME_MS * 90) & 0xFFFFFFFFL);
     }
 

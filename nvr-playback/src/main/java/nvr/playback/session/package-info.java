@@ -27,6 +27,14 @@
  * plus one nominal frame interval (40 ms), so the RTP/PS timeline never jumps or runs backwards.
  * Above Scale 2 only keyframes are sent. RTP-Info in the MANSRTSP answer reports the next seq/rtptime.
  *
+ * <p><b>Audio.</b> A camera's stored G.711 (A-law 0x90, mu-law 0x91) goes out in the same PS as its video, as
+ * GB/T 28181 cameras send it: PES stream 0xC0, listed in the PSM before every keyframe, each audio frame in its own
+ * pack with its own PTS and RTP timestamp on the session's 90 kHz clock. The read-ahead finds out whether there is
+ * audio, reads it with the video and merges the two by time (see {@link nvr.playback.session.FramePrefetcher}), so
+ * SCR/PTS never run backwards; above Scale 2 only keyframes go, so no audio. A camera without audio gets exactly
+ * the bytes it got before. ffmpeg's PS demuxer does not know this form (it maps 0x90/0x91 only in files with
+ * Hikvision's "IMKH" header, else guesses MP2 for 0xC0); the tests check the audio bytes with their own PS reader.
+ *
  * <p><b>Threads.</b> All session state is confined to its channel's event loop; the read-ahead
  * ({@link nvr.playback.session.FramePrefetcher}) runs on the disk pool and hands frames over through a
  * bounded concurrent queue (at most {@code maxQueuedBytes} read ahead), in pooled direct buffers so that
