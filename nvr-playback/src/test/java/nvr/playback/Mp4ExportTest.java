@@ -1,5 +1,6 @@
 package nvr.playback;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,11 +25,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Exports recorded ffmpeg clips to MP4 and checks them with ffprobe; verifies the manifest hash. */
 class Mp4ExportTest {
     static final String CAM264 = "34020000001320000011";
     static final String CAM265 = "34020000001320000012";
+    /** The H.264 clip with G.711 A-law / mu-law, twice with the same 10 s gap. */
+    static final String CAM_ALAW = "34020000001320000013";
+    static final String CAM_MULAW = "34020000001320000014";
     static final long T0 = 1_763_700_000_500L;
     static final long GAP_START = T0 + 6000;
 
@@ -45,6 +51,11 @@ class Mp4ExportTest {
             String cam = c == Codec.H264 ? CAM264 : CAM265;
             Footage.record(store, cam, clip, T0);
             Footage.record(store, cam, clip, T0 + 16_000);
+        }
+        for (Codec a : List.of(Codec.G711A, Codec.G711U)) {
+            String cam = a == Codec.G711A ? CAM_ALAW : CAM_MULAW;
+            Footage.record(store, cam, Footage.clip(Codec.H264), a, Footage.sound(a), T0);
+            Footage.record(store, cam, Footage.clip(Codec.H264), a, Footage.sound(a), T0 + 16_000);
         }
     }
 
@@ -64,6 +75,10 @@ class Mp4ExportTest {
         assertEquals(T0 + 1000, r.firstFrameMs());
         assertEquals(320, r.width());
         assertProbe(out, "h264", 100, 4.0);
+        assertEquals("video", FfProbe.run(List.of("ffprobe", "-v", "error", "-show_entries", "stream=codec_type", "-of", "csv=p=0",
+            out.toString())).strip(), "a camera without audio gets no sound track");
+        assertEquals(null, r.audio());
+        assertFalse(Files.readString(r.manifest()).contains("audio"));
         assertFalse(progress.isEmpty());
         assertEquals(r.frames(), progress.get(progress.size() - 1)[2]);
         assertTrue(Mp4Exporter.verify(out).ok());
@@ -90,6 +105,60 @@ class Mp4ExportTest {
             "stream=codec_tag_string", "-of", "csv=p=0", out.toString())).trim();
         assertEquals("hvc1", tag);
         assertTrue(Mp4Exporter.verify(out).ok());
+    }
+
+    /**
+     * The stored G.711 becomes the MP4's sound track, bytes unchanged: ffprobe sees pcm_alaw/pcm_mulaw 8 kHz mono next
+     * to the video, the two end within 100 ms of each other, the sound starts at its first record's time after the
+     * video's first frame and is back in sync after the 10 s recording gap.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Codec.class, names = {"G711A", "G711U"})
+    void exportsTheCamerasG711AsASoundTrackInSyncWithTheVideo(Codec g711) throws Exception {
+        String cam = g711 == Codec.G711A ? CAM_ALAW : CAM_MULAW;
+        String fmt = g711 == Codec.G711A ? "alaw" : "mulaw";
+        Path out = dir.resolve(fmt + ".mp4");
+        ExportResult r = Mp4Exporter.export(store, cam, T0 + 1500, T0 + 22_000, out, "cli:tester", ExportProgress.NONE);
+        assertEquals(g711, r.audio());
+        assertProbe(out, "h264", 125 + 150, 21.0);
+        // each recording: audio record j at +20 j - 5 ms; the first at or after the video's first frame (+1.0 s) is j = 51
+        int perClip = Footage.sound(g711).length / Footage.AUDIO_FRAME_BYTES;
+        assertEquals(perClip - 51 + perClip, r.audioFrames());
+        String a = FfProbe.run(List.of("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+            "stream=codec_name,codec_tag_string,sample_rate,channels,start_time,duration", "-of", "default=nw=1", out.toString()));
+        assertTrue(a.contains("codec_name=pcm_" + fmt) && a.contains("sample_rate=8000") && a.contains("channels=1"), a);
+        assertEquals(0.015, seconds(a, "start_time"), 0.002, "the sound starts with its first record: " + a);
+        String v = FfProbe.run(List.of("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
+            "stream=start_time,duration", "-of", "default=nw=1", out.toString()));
+        double videoEnd = seconds(v, "start_time") + seconds(v, "duration");
+        double audioEnd = seconds(a, "start_time") + seconds(a, "duration");
+        System.out.println("export " + fmt + ": video " + v.strip().replace('\n', ' ') + "; audio " + a.strip().replace('\n', ' '));
+        assertEquals(videoEnd, audioEnd, 0.1, "video " + v + " audio " + a);
+        // the sound after the gap starts with the second recording's first record (+15.995 s, 14.995 s into the file)
+        List<Double> pts = new ArrayList<>();
+        for (String line : FfProbe.run(List.of("ffprobe", "-v", "error", "-select_streams", "a:0", "-show_entries",
+                "packet=pts_time", "-of", "csv=p=0", out.toString())).split("\n")) {
+            if (!line.isBlank()) {
+                pts.add(Double.parseDouble(line.strip()));
+            }
+        }
+        assertEquals(r.audioFrames(), pts.size());
+        assertEquals(14.995, pts.get(perClip - 51), 0.002, "first sound after the gap");
+        // the samples in the file are the stored ones, byte for byte
+        Path raw = dir.resolve(fmt + "-out.raw");
+        FfProbe.run(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-i", out.toString(), "-map", "0:a", "-c", "copy",
+            "-f", fmt, raw.toString()));
+        byte[] sound = Footage.sound(g711);
+        byte[] want = new byte[(int) r.audioFrames() * Footage.AUDIO_FRAME_BYTES];
+        System.arraycopy(sound, 51 * Footage.AUDIO_FRAME_BYTES, want, 0, sound.length - 51 * Footage.AUDIO_FRAME_BYTES);
+        System.arraycopy(sound, 0, want, sound.length - 51 * Footage.AUDIO_FRAME_BYTES, sound.length);
+        assertArrayEquals(want, Files.readAllBytes(raw));
+        assertTrue(Files.readString(r.manifest()).contains("\"audioCodec\": \"" + g711.name() + "\""));
+        assertTrue(Mp4Exporter.verify(out).ok());
+    }
+
+    private static double seconds(String probe, String key) {
+        return Double.parseDouble(probe.replaceAll("(?s).*" + key + "=([0-9.]+).*", "$1"));
     }
 
     @Test

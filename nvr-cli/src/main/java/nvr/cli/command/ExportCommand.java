@@ -68,7 +68,8 @@ public final class ExportCommand extends AdminCommand {
         } else {
             Map<String, Object> m = map(r);
             out().println("wrote " + out + " (" + Times.bytes(Files.exists(file) ? size(file) : 0) + ", "
-                    + n(m, "frames") + " frames) and " + out + ".sha256.json");
+                    + n(m, "frames") + " frames" + (m.get("audioCodec") == null ? "" : ", " + m.get("audioCodec") + " audio")
+                    + ") and " + out + ".sha256.json");
         }
         return 0;
     }

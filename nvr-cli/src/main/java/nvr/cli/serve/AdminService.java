@@ -290,6 +290,10 @@ final class AdminService implements AdminBackend {
         m.put("width", r.width());
         m.put("height", r.height());
         m.put("frames", r.frames());
+        if (r.audio() != null) { // the MP4 has the camera's G.711 as its sound track
+            m.put("audioCodec", r.audio().name());
+            m.put("audioFrames", r.audioFrames());
+        }
         m.put("firstFrameMs", r.firstFrameMs());
         m.put("lastFrameMs", r.lastFrameMs());
         m.put("segments", r.segments().size());

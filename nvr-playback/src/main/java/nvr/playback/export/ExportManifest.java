@@ -40,6 +40,10 @@ final class ExportManifest {
         field(b, "codec", r.codec().name()).append(",\n");
         b.append("  \"width\": ").append(r.width()).append(",\n");
         b.append("  \"height\": ").append(r.height()).append(",\n");
+        if (r.audio() != null) { // only with a sound track: a video-only export's manifest is as before
+            field(b, "audioCodec", r.audio().name()).append(",\n");
+            b.append("  \"audioFrames\": ").append(r.audioFrames()).append(",\n");
+        }
         field(b, "exportedBy", who).append(",\n");
         b.append("  \"exportedAtMs\": ").append(exportedAtMs).append(",\n");
         b.append("  \"segments\": [");

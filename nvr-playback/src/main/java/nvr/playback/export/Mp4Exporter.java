@@ -90,7 +90,7 @@ public final class Mp4Exporter {
         }
         ExportResult result = new ExportResult(out, ExportManifest.pathFor(out), sha, Files.size(out), codec,
             frames.width, frames.height, frames.count, frames.firstMs, frames.lastMs, List.copyOf(hashes),
-            coverage.gaps());
+            coverage.gaps(), frames.audio == null ? null : frames.audio.codec(), frames.audio == null ? 0 : frames.audio.frames());
         long now = System.currentTimeMillis();
         Path manifestTmp = Files.createTempFile(parent, "." + result.manifest().getFileName(), ".part");
         try {
@@ -101,7 +101,8 @@ public final class Mp4Exporter {
         }
         try {
             store.audit(new AuditEvent(now, who, "export", camera, fromMs, toMs,
-                "file=" + out.toAbsolutePath() + " sha256=" + sha + " frames=" + frames.count));
+                "file=" + out.toAbsolutePath() + " sha256=" + sha + " frames=" + frames.count
+                + (frames.audio == null ? "" : " audio=" + frames.audio.codec() + " audioFrames=" + frames.audio.frames())));
         } catch (UncheckedIOException e) {
             // footage must not leave unaudited: take the export back before reporting the failure
             Files.deleteIfExists(out);
@@ -141,6 +142,7 @@ public final class Mp4Exporter {
         long lastMs = -1;
         int width;
         int height;
+        G711Track audio; // null: no G.711 in the range
     }
 
     private static Frames writeMp4(Store store, String camera, long fromMs, long toMs, Codec codec, Path file,
@@ -148,13 +150,26 @@ public final class Mp4Exporter {
         Frames st = new Frames();
         SampleWriter writer = null;
         SeekableByteChannel ch = NIOUtils.writableChannel(file.toFile());
-        try (FrameCursor cursor = store.openCursor(camera, fromMs, toMs)) {
+        // audio may run up to GAP_MS ahead of its video, and a cursor ends at the first record past its end
+        try (FrameCursor cursor = store.openCursorWithAudio(camera, fromMs, toMs + Store.GAP_MS)) {
             MP4Muxer muxer = MP4Muxer.createMP4MuxerToChannel(ch);
             FrameRecord pending = null;
             long lastDuration = DEFAULT_FRAME_90K;
-            for (FrameRecord f; (f = cursor.next()) != null && f.timeMs() < toMs; ) {
+            for (FrameRecord f; (f = cursor.next()) != null; ) {
+                if (FrameRecord.isAudio(f.streamType())) {
+                    if (writer != null && f.timeMs() < toMs && G711Track.carries(f.streamType())) {
+                        if (st.audio == null) {
+                            st.audio = new G711Track(muxer, f.streamType(), st.firstMs); // the first G.711 codec seen
+                        }
+                        st.audio.add(f);
+                    }
+                    continue; // other audio (AAC, ...) is not exported yet
+                }
+                if (f.timeMs() >= toMs) {
+                    break;
+                }
                 if (f.streamType() != codec.streamType()) {
-                    continue; // audio, or a codec change mid-range: only the first video codec is exported
+                    continue; // a codec change mid-range: only the first video codec is exported
                 }
                 if (writer == null) {
                     if (!f.keyframe()) {
@@ -187,6 +202,9 @@ public final class Mp4Exporter {
             st.count++;
             st.lastMs = pending.timeMs();
             writer.finish();
+            if (st.audio != null) {
+                st.audio.finish();
+            }
             muxer.finish();
             progress.progress(toMs - fromMs, toMs - fromMs, st.count);
         } finally {

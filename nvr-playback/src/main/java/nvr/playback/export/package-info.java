@@ -10,5 +10,11 @@
  * {@code hvc1} sample entry and its {@code hvcC} box ({@link nvr.playback.export.HvcCBox}) ourselves
  * and convert samples to 4-byte length-prefixed NAL units, with VPS/SPS/PPS moved into hvcC.
  * Timestamps: the frames' wall-clock times, 90 kHz timescale, first frame at 0.
+ *
+ * <p>A camera's G.711 becomes the sound track ({@link nvr.playback.export.G711Track}): the stored A-law/mu-law
+ * bytes unchanged in QuickTime {@code alaw}/{@code ulaw} sample entries (8 kHz mono, ffmpeg reads them as
+ * pcm_alaw/pcm_mulaw), so the evidence keeps the samples the camera sent instead of a re-encoding; an empty edit
+ * starts it at its first record's time and a hole in the audio stretches a sample, so it stays in sync with the
+ * video. A camera without audio gets the same video-only MP4 as before. Other audio (AAC) is not exported yet.
  */
 package nvr.playback.export;
