@@ -111,22 +111,28 @@ final class Footage {
 
     /** Writes the clip as frames at startMs + i*40 ms and waits until the store shows all of them durable. */
     static void record(Store store, String camera, Clip clip, long startMs) throws IOException, InterruptedException {
-        record(store, camera, clip, null, null, startMs);
+        record(store, camera, clip, null, null, startMs, 0);
+    }
+
+    /** As below, each audio record's first {@link #AUDIO_LAG_MS} older than the video frame it arrived behind. */
+    static void record(Store store, String camera, Clip clip, Codec g711, byte[] sound, long startMs)
+            throws IOException, InterruptedException {
+        record(store, camera, clip, g711, sound, startMs, -AUDIO_LAG_MS);
     }
 
     /**
      * As {@link #record(Store, String, Clip, long)} with the camera's G.711 {@code sound} ({@link #sound}) stored next
-     * to the video as ingest stores it: 20 ms records in arrival order, two after each video frame, the first
-     * {@link #AUDIO_LAG_MS} older than that frame (audio record j covers samples [160 j, 160 j + 160) and is timed
-     * at startMs + 20 j - 5). The writer drops the first (older than the first video frame).
+     * to the video as ingest stores it: 20 ms records in arrival order, two after each video frame (audio record j
+     * covers samples [160 j, 160 j + 160) and is timed at startMs + 20 j + audioOffsetMs: negative, the first of each
+     * pair is older than the frame before it; large, the audio runs ahead of the video).
      */
-    static void record(Store store, String camera, Clip clip, Codec g711, byte[] sound, long startMs)
+    static void record(Store store, String camera, Clip clip, Codec g711, byte[] sound, long startMs, long audioOffsetMs)
             throws IOException, InterruptedException {
         CameraWriter w = store.writer(camera);
         for (int i = 0; i < clip.size(); i++) {
             append(w, startMs + i * FRAME_MS, clip.key().get(i), clip.codec().streamType(), clip.aus().get(i));
             for (int j = 2 * i; sound != null && j < 2 * i + 2 && (j + 1) * AUDIO_FRAME_BYTES <= sound.length; j++) {
-                append(w, startMs + j * AUDIO_FRAME_MS - AUDIO_LAG_MS, false, g711.streamType(),
+                append(w, startMs + j * AUDIO_FRAME_MS + audioOffsetMs, false, g711.streamType(),
                     java.util.Arrays.copyOfRange(sound, j * AUDIO_FRAME_BYTES, (j + 1) * AUDIO_FRAME_BYTES));
             }
         }

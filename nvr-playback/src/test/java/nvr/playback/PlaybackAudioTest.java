@@ -42,6 +42,8 @@ class PlaybackAudioTest {
     static final String CAM_ALAW = "34020000001320000031";
     static final String CAM_MULAW = "34020000001320000032";
     static final String CAM_VIDEO = "34020000001320000033";
+    /** Audio 300 ms ahead of the video it arrives with. */
+    static final String CAM_AHEAD = "34020000001320000034";
     static final long BASE_S = 1_763_700_000L;
     static final long T0 = BASE_S * 1000 + 500;
 
@@ -59,6 +61,7 @@ class PlaybackAudioTest {
         Footage.record(store, CAM_ALAW, clip, Codec.G711A, Footage.sound(Codec.G711A), T0);
         Footage.record(store, CAM_MULAW, clip, Codec.G711U, Footage.sound(Codec.G711U), T0);
         Footage.record(store, CAM_VIDEO, clip, T0);
+        Footage.record(store, CAM_AHEAD, clip, Codec.G711A, Footage.sound(Codec.G711A), T0, 300);
         service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
         handler = new PlaybackSipHandler(service, SipText.NVR);
     }
@@ -96,6 +99,21 @@ class PlaybackAudioTest {
                 assertArrayEquals(Arrays.copyOfRange(sound, k * 160, k * 160 + 160), audio.get(j).payload(), "audio frame " + k);
             }
             assertEquals(p.of(0xE0).size(), DownloadContentTest.accessUnitsOf(store, cam, range[0], range[1]).size());
+        }
+    }
+
+    /** Audio stored ahead of its video neither ends the range early nor goes out before older video. */
+    @Test
+    void audioAheadOfTheVideoIsMergedByTime() throws Exception {
+        for (long[] range : new long[][] {{BASE_S, BASE_S + 7}, {BASE_S + 1, BASE_S + 4}}) {
+            byte[] ps = payloads(DownloadContentTest.download(handler, CAM_AHEAD, range[0], range[1]));
+            assertEquals(ByteBufUtil.hexDump(expectedPs(CAM_AHEAD, range[0] * 1000, range[1] * 1000, Codec.G711A)),
+                ByteBufUtil.hexDump(ps), range[0] + ".." + range[1]);
+            PsUnits.Parsed p = PsUnits.parse(ps);
+            assertOrdered(p);
+            // every video frame of the range (storage's video-only cursor would stop at the first audio past the end)
+            assertEquals(PlaybackEndToEndTest.expectedFrames(clip, range[0] * 1000, range[1] * 1000), p.of(0xE0).size());
+            assertTrue(p.of(0xC0).size() > 100);
         }
     }
 
@@ -228,9 +246,13 @@ class PlaybackAudioTest {
      */
     static ByteBuf expectedPs(String cam, long fromMs, long toMs, Codec g711) throws Exception {
         List<FrameRecord> recs = new ArrayList<>();
-        try (FrameCursor c = store.openCursorWithAudio(cam, fromMs, toMs)) {
-            for (FrameRecord f; (f = c.next()) != null && f.timeMs() < toMs; ) {
-                recs.add(f);
+        try (FrameCursor c = store.openCursorWithAudio(cam, fromMs, toMs + Store.GAP_MS)) { // audio may run ahead
+            for (FrameRecord f; (f = c.next()) != null; ) {
+                if (f.timeMs() < toMs) {
+                    recs.add(f);
+                } else if (!f.audio()) {
+                    break;
+                }
             }
         }
         long firstVideo = recs.stream().filter(r -> !r.audio()).findFirst().orElseThrow().timeMs();

@@ -37,11 +37,13 @@ import nvr.storage.Store;
  * further than that from its video, so a camera with audio has some there); when the muxer can carry it, the
  * session's packetizer lists it in the PSM and the cursor returns audio records too ({@link Store#openCursorWithAudio}).
  * A camera without audio reads and lays out exactly as before. Audio and video records sit in a segment in arrival
- * order, so an audio record can be a few ms older than the video record before it; the two are merged by time
- * here: a laid-out video frame is held until an audio record at least as new has been read (or the video is
- * {@link #HOLD_MS} behind the newest video, or the range or a recording gap ends), so the queue, and with it the PS
- * SCR/PTS, runs in time order. Audio older than what was already queued, or before the first video frame after a
- * start or seek (the receiver has no PSM for it yet), is dropped.
+ * order, so an audio record can be a few ms older than the video record before it (or, from a camera whose audio
+ * runs ahead, newer than the video after it); the two are merged by time here, as two sorted runs: laid-out frames
+ * wait in a small buffer per kind and the older head of the two goes to the queue, so the queue, and with it the PS
+ * SCR/PTS, runs in time order. Video never waits longer than {@link #HOLD_MS} for audio (a camera whose audio stops
+ * or lags further); audio waits for the video to catch up (storage keeps it within {@link Store#GAP_MS}). Both are
+ * flushed at a recording gap and at the end. Audio older than what was already queued, or before the first video
+ * frame after a start or seek (the receiver has no PSM for it yet), is dropped.
  */
 final class FramePrefetcher {
     /**
@@ -78,6 +80,8 @@ final class FramePrefetcher {
     private static final int PROBE_RECORDS = 512;
     /** Longest a video frame waits for older audio behind it (cameras interleave audio every 20-40 ms). */
     static final long HOLD_MS = 500;
+    /** Bound on audio frames waiting for their video (50 a second: 10 s; storage keeps audio within 2 s of video). */
+    private static final int MAX_HELD_AUDIO = 512;
 
     private final Store store;
     private final String camera;
@@ -101,7 +105,9 @@ final class FramePrefetcher {
     private FrameCursor cursor;
     private long cursorGeneration = -1;
     private boolean endQueued;
-    private final ArrayDeque<Item> held = new ArrayDeque<>(); // video waiting for older audio (audio sessions only)
+    // audio sessions only: laid-out frames waiting to be merged by time
+    private final ArrayDeque<Item> heldVideo = new ArrayDeque<>();
+    private final ArrayDeque<Item> heldAudio = new ArrayDeque<>();
     private long newestVideoMs; // of this generation, held or queued
     private long lastQueuedMs = Long.MIN_VALUE; // of this generation
     private long firstVideoMs = Long.MAX_VALUE; // of this generation: audio before it is dropped
@@ -224,7 +230,8 @@ final class FramePrefetcher {
             if (cursorGeneration != gen) {
                 closeCursor();
                 if (layout.audio() != null) {
-                    cursor = store.openCursorWithAudio(camera, seekFromMs, toMs); // no bulk variant with audio yet
+                    // audio may run up to GAP_MS ahead of its video: a cursor ends at the first record past its end
+                    cursor = store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS); // no bulk variant yet
                 } else {
                     cursor = bulkReadAhead == null ? store.openCursor(camera, seekFromMs, toMs)
                         : store.openCursor(camera, seekFromMs, toMs, bulkReadAhead);
@@ -235,8 +242,11 @@ final class FramePrefetcher {
             boolean merge = layout.audio() != null;
             while (!endQueued && !closed && gen == generation && queuedBytes.get() < maxQueuedBytes) {
                 FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, into finished packets
+                if (f != null && f.timeMs() >= toMs && merge && FrameRecord.isAudio(f.streamType())) {
+                    continue; // audio past the end; video before the end may still follow
+                }
                 if (f == null || f.timeMs() >= toMs) {
-                    added |= releaseHeld(Long.MAX_VALUE);
+                    added |= merge(true);
                     added |= offer(new Item(gen, 0, false, 0, null, false, true, null));
                     endQueued = true;
                     continue;
@@ -246,11 +256,11 @@ final class FramePrefetcher {
                 }
                 boolean audio = FrameRecord.isAudio(f.streamType());
                 if (merge && cursor.gapBefore()) {
-                    added |= releaseHeld(Long.MAX_VALUE); // everything before the gap goes first
+                    added |= merge(true); // everything before the gap goes first
                     gapPending = true;
                 }
-                if (audio && (f.timeMs() < firstVideoMs || f.timeMs() < lastQueuedMs)) {
-                    continue; // before the first video of this start/seek, or older than what is already out
+                if (audio && f.timeMs() < lastQueuedMs) {
+                    continue; // older than what is already out: too late
                 }
                 Codec codec = audio ? layout.audio() : layout.codec();
                 ByteBuf payload = Unpooled.wrappedBuffer(f.payload()); // no copy: a view of the window
@@ -266,14 +276,18 @@ final class FramePrefetcher {
                     !merge && cursor.gapBefore(), false, null);
                 if (!merge) {
                     added |= offer(it);
-                } else if (audio) {
-                    added |= releaseHeld(f.timeMs()); // video no newer than this audio goes first
-                    added |= offer(it);
                 } else {
-                    held.add(it);
-                    firstVideoMs = Math.min(firstVideoMs, f.timeMs());
-                    newestVideoMs = f.timeMs();
-                    added |= releaseHeld(newestVideoMs - HOLD_MS - 1);
+                    if (audio) {
+                        if (heldAudio.size() >= MAX_HELD_AUDIO) {
+                            heldAudio.poll().release(); // video stopped coming: the oldest waiting audio goes
+                        }
+                        heldAudio.add(it);
+                    } else {
+                        heldVideo.add(it);
+                        firstVideoMs = Math.min(firstVideoMs, f.timeMs());
+                        newestVideoMs = f.timeMs();
+                    }
+                    added |= merge(false);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -321,17 +335,41 @@ final class FramePrefetcher {
         return true;
     }
 
-    /** Queues the held video frames no newer than {@code upToMs}, oldest first; true when the sender needs a wake-up. */
-    private boolean releaseHeld(long upToMs) {
+    /**
+     * Queues held frames in time order (video first at equal times): the older of the two heads while both kinds
+     * wait; video alone once it waited {@link #HOLD_MS}; everything when {@code flush} (a gap or the end). Audio
+     * before the generation's first video frame or older than the last queued frame is dropped.
+     *
+     * @return true when the sender needs a wake-up
+     */
+    private boolean merge(boolean flush) {
         boolean added = false;
-        while (!held.isEmpty() && held.peekFirst().timeMs() <= upToMs) {
-            added |= offer(held.pollFirst());
+        while (true) {
+            Item v = heldVideo.peek();
+            Item a = heldAudio.peek();
+            Item next;
+            if (v != null && a != null) {
+                next = v.timeMs() <= a.timeMs() ? heldVideo.poll() : heldAudio.poll();
+            } else if (v != null && (flush || newestVideoMs - v.timeMs() > HOLD_MS)) {
+                next = heldVideo.poll();
+            } else if (a != null && flush) {
+                next = heldAudio.poll();
+            } else {
+                return added;
+            }
+            if (next.audio() && (next.timeMs() < firstVideoMs || next.timeMs() < lastQueuedMs)) {
+                next.release(); // no PSM has announced it yet, or too late
+            } else {
+                added |= offer(next);
+            }
         }
-        return added;
     }
 
     private void releaseAllHeld() {
-        for (Item it; (it = held.poll()) != null; ) {
+        for (Item it; (it = heldVideo.poll()) != null; ) {
+            it.release();
+        }
+        for (Item it; (it = heldAudio.poll()) != null; ) {
             it.release();
         }
     }
