@@ -286,6 +286,17 @@ public final class Store implements AutoCloseable {
         return openCursor(cameraId, fromMs, toMs, readAhead, SequentialReadAhead.CHUNK, SequentialReadAhead.AHEAD);
     }
 
+    /**
+     * As {@link #openCursor(String, long, long, java.util.concurrent.Executor)} (a bulk read: mapped segments paged in
+     * ahead), also returning the stored audio records as {@link #openCursorWithAudio(String, long, long)} does.
+     */
+    public FrameCursor openCursorWithAudio(String cameraId, long fromMs, long toMs, java.util.concurrent.Executor readAhead)
+            throws IOException {
+        ensureOpen();
+        return new StoreCursor(this, index, cameraId, fromMs, toMs, readAhead, SequentialReadAhead.CHUNK,
+            SequentialReadAhead.AHEAD).includeAudio();
+    }
+
     /** As above with the read-ahead's chunk and distance given (tests use small ones). */
     FrameCursor openCursor(String cameraId, long fromMs, long toMs, java.util.concurrent.Executor readAhead, int chunkBytes,
                            long aheadBytes) throws IOException {

@@ -231,7 +231,8 @@ final class FramePrefetcher {
                 closeCursor();
                 if (layout.audio() != null) {
                     // audio may run up to GAP_MS ahead of its video: a cursor ends at the first record past its end
-                    cursor = store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS); // no bulk variant yet
+                    cursor = bulkReadAhead == null ? store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS)
+                        : store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS, bulkReadAhead);
                 } else {
                     cursor = bulkReadAhead == null ? store.openCursor(camera, seekFromMs, toMs)
                         : store.openCursor(camera, seekFromMs, toMs, bulkReadAhead);
