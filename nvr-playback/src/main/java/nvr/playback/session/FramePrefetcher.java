@@ -33,8 +33,9 @@ import nvr.storage.Store;
  * Ownership: a queued item's packets belong to the queue; {@link #poll} hands them to the caller, who
  * releases (or writes) them; items dropped by a seek or by {@link #close} are released here.
  *
- * <p><b>Audio.</b> The first read looks for audio in the first {@link #PROBE_MS} of the range (storage drops audio
- * further than that from its video, so a camera with audio has some there); when the muxer can carry it, the
+ * <p><b>Audio.</b> The first read looks for audio in the first {@link #PROBE_MS} of the range (records are stored in
+ * arrival order and cameras send audio every 20-40 ms, whatever its timestamps say, so a camera with audio has some
+ * there; the look costs one extra read of that second, from the page cache); when the muxer can carry it, the
  * session's packetizer lists it in the PSM and the cursor returns audio records too ({@link Store#openCursorWithAudio}).
  * A camera without audio reads and lays out exactly as before. Audio and video records sit in a segment in arrival
  * order, so an audio record can be a few ms older than the video record before it (or, from a camera whose audio
@@ -75,8 +76,8 @@ final class FramePrefetcher {
         }
     }
 
-    /** How far into the range the first read looks for audio (storage keeps audio within this of its video). */
-    static final long PROBE_MS = Store.GAP_MS;
+    /** How far into the range (by the times of the records read) the first read looks for audio. */
+    static final long PROBE_MS = 1000;
     private static final int PROBE_RECORDS = 512;
     /** Longest a video frame waits for older audio behind it (cameras interleave audio every 20-40 ms). */
     static final long HOLD_MS = 500;
