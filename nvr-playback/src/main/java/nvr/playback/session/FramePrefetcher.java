@@ -241,10 +241,10 @@ final class FramePrefetcher {
                 cursorGeneration = gen;
                 endQueued = false;
             }
-            boolean merge = layout.audio() != null;
+            boolean withAudio = layout.audio() != null; // audio and video are merged by time
             while (!endQueued && !closed && gen == generation && queuedBytes.get() < maxQueuedBytes) {
                 FrameSlice f = cursor.nextSlice(); // a view of the cursor's window: copied once, into finished packets
-                if (f != null && f.timeMs() >= toMs && merge && FrameRecord.isAudio(f.streamType())) {
+                if (f != null && f.timeMs() >= toMs && withAudio && FrameRecord.isAudio(f.streamType())) {
                     continue; // audio past the end; video before the end may still follow
                 }
                 if (f == null || f.timeMs() >= toMs) {
@@ -257,7 +257,7 @@ final class FramePrefetcher {
                     continue;
                 }
                 boolean audio = FrameRecord.isAudio(f.streamType());
-                if (merge && cursor.gapBefore()) {
+                if (withAudio && cursor.gapBefore()) {
                     added |= merge(true); // everything before the gap goes first
                     gapPending = true;
                 }
@@ -275,8 +275,8 @@ final class FramePrefetcher {
                     throw e;
                 }
                 Item it = new Item(gen, f.timeMs(), f.keyframe() && !audio, f.streamType(), packets,
-                    !merge && cursor.gapBefore(), false, null);
-                if (!merge) {
+                    !withAudio && cursor.gapBefore(), false, null);
+                if (!withAudio) {
                     added |= offer(it);
                 } else {
                     if (audio) {
