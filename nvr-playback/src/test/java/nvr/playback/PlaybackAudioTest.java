@@ -44,6 +44,8 @@ class PlaybackAudioTest {
     static final String CAM_VIDEO = "34020000001320000033";
     /** Audio 300 ms ahead of the video it arrives with. */
     static final String CAM_AHEAD = "34020000001320000034";
+    /** Audio 800 ms behind the video it arrives with: more than a video frame waits for it. */
+    static final String CAM_LATE = "34020000001320000035";
     static final long BASE_S = 1_763_700_000L;
     static final long T0 = BASE_S * 1000 + 500;
 
@@ -62,6 +64,7 @@ class PlaybackAudioTest {
         Footage.record(store, CAM_MULAW, clip, Codec.G711U, Footage.sound(Codec.G711U), T0);
         Footage.record(store, CAM_VIDEO, clip, T0);
         Footage.record(store, CAM_AHEAD, clip, Codec.G711A, Footage.sound(Codec.G711A), T0, 300);
+        Footage.record(store, CAM_LATE, clip, Codec.G711A, Footage.sound(Codec.G711A), T0, -800);
         service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
         handler = new PlaybackSipHandler(service, SipText.NVR);
     }
@@ -115,6 +118,21 @@ class PlaybackAudioTest {
             assertEquals(PlaybackEndToEndTest.expectedFrames(clip, range[0] * 1000, range[1] * 1000), p.of(0xE0).size());
             assertTrue(p.of(0xC0).size() > 100);
         }
+    }
+
+    /** Audio further behind its video than a frame waits for it is dropped; the video is never held up or lost. */
+    @Test
+    void audioFarBehindItsVideoIsDroppedNeverTheVideo() throws Exception {
+        byte[] ps = payloads(DownloadContentTest.download(handler, CAM_LATE, BASE_S, BASE_S + 7));
+        PsUnits.Parsed p = PsUnits.parse(ps);
+        assertOrdered(p);
+        List<byte[]> video = p.of(0xE0).stream().map(PsUnits.Unit::payload).toList();
+        List<byte[]> stored = DownloadContentTest.accessUnitsOf(store, CAM_LATE, BASE_S, BASE_S + 7);
+        assertEquals(stored.size(), video.size());
+        for (int i = 0; i < stored.size(); i++) {
+            assertArrayEquals(stored.get(i), video.get(i), "video frame " + i);
+        }
+        assertTrue(p.of(0xC0).size() < 10, "audio 800 ms late went out: " + p.of(0xC0).size());
     }
 
     @Test
