@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,7 +16,6 @@ import nvr.playback.sip.PlaybackSipHandler;
 import nvr.storage.FrameCursor;
 import nvr.storage.FrameRecord;
 import nvr.storage.Store;
-import nvr.storage.StoreConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,6 +33,7 @@ class DownloadContentTest {
 
     @TempDir
     static Path dir;
+    static PlaybackFixture fixture;
     static Store store;
     static PlaybackService service;
     static PlaybackSipHandler handler;
@@ -42,18 +41,18 @@ class DownloadContentTest {
 
     @BeforeAll
     static void record() throws Exception {
-        store = Store.open(new StoreConfig(List.of(dir.resolve("data")), 1, 256L << 20, 50, 64L << 20), new SimpleMeterRegistry());
+        store = PlaybackFixture.openStore(dir);
         Footage.Clip clip = Footage.clip(Codec.H264);
         Footage.record(store, CAM, clip, T0);
         Footage.record(store, CAM, clip, T0 + clip.size() * Footage.FRAME_MS + 5_000); // after a 5 s hole
-        service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
-        handler = new PlaybackSipHandler(service, SipText.NVR);
+        fixture = PlaybackFixture.serve(store);
+        service = fixture.service();
+        handler = fixture.handler();
     }
 
     @AfterAll
     static void close() throws Exception {
-        service.close();
-        store.close();
+        fixture.close();
     }
 
     @Test
@@ -122,27 +121,11 @@ class DownloadContentTest {
         return out;
     }
 
-    /** Walks one frame's PS: pack header, optional system header and PSM, then video PES packets. */
+    /** One frame's PS (pack header, optional system header and PSM, video PES packets) holds one access unit. */
     static byte[] pesPayloads(byte[] ps) {
-        ByteArrayOutputStream au = new ByteArrayOutputStream();
-        int i = 0;
-        while (i < ps.length) {
-            assertTrue(i + 6 <= ps.length && ps[i] == 0 && ps[i + 1] == 0 && ps[i + 2] == 1, "start code at " + i);
-            int id = ps[i + 3] & 0xFF;
-            if (id == 0xBA) {
-                i += 14 + (ps[i + 13] & 0x07);
-                continue;
-            }
-            int len = ((ps[i + 4] & 0xFF) << 8) | (ps[i + 5] & 0xFF);
-            if (id == 0xE0) {
-                int header = 9 + (ps[i + 8] & 0xFF);
-                au.write(ps, i + header, 6 + len - header);
-            } else {
-                assertTrue(id == 0xBB || id == 0xBC, "unexpected stream id 0x" + Integer.toHexString(id));
-            }
-            i += 6 + len;
-        }
-        assertEquals(ps.length, i, "PS ends inside a packet");
-        return au.toByteArray();
+        List<PsUnits.Unit> units = PsUnits.parse(ps).units();
+        assertEquals(1, units.size(), "units in one marker-delimited frame");
+        assertEquals(0xE0, units.get(0).streamId());
+        return units.get(0).payload();
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -20,11 +19,9 @@ import nvr.gb28181.media.Codec;
 import nvr.gb28181.ps.PsMuxer;
 import nvr.gb28181.sip.SipRequest;
 import nvr.gb28181.sip.SipResponse;
-import nvr.playback.sip.PlaybackSipHandler;
 import nvr.storage.FrameCursor;
 import nvr.storage.FrameRecord;
 import nvr.storage.Store;
-import nvr.storage.StoreConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,33 +43,30 @@ class PlaybackAudioTest {
     static final String CAM_AHEAD = "34020000001320000034";
     /** Audio 800 ms behind the video it arrives with: more than a video frame waits for it. */
     static final String CAM_LATE = "34020000001320000035";
-    static final long BASE_S = 1_763_700_000L;
-    static final long T0 = BASE_S * 1000 + 500;
+    static final long BASE_S = PlaybackEndToEndTest.BASE_S;
+    static final long T0 = PlaybackEndToEndTest.T0;
 
     @TempDir
     static Path dir;
+    static PlaybackFixture fixture;
     static Store store;
-    static PlaybackService service;
-    static PlaybackSipHandler handler;
     static Footage.Clip clip;
 
     @BeforeAll
     static void record() throws Exception {
-        store = Store.open(new StoreConfig(List.of(dir.resolve("data")), 1, 256L << 20, 50, 64L << 20), new SimpleMeterRegistry());
+        store = PlaybackFixture.openStore(dir);
         clip = Footage.clip(Codec.H264);
         Footage.record(store, CAM_ALAW, clip, Codec.G711A, Footage.sound(Codec.G711A), T0);
         Footage.record(store, CAM_MULAW, clip, Codec.G711U, Footage.sound(Codec.G711U), T0);
         Footage.record(store, CAM_VIDEO, clip, T0);
         Footage.record(store, CAM_AHEAD, clip, Codec.G711A, Footage.sound(Codec.G711A), T0, 300);
         Footage.record(store, CAM_LATE, clip, Codec.G711A, Footage.sound(Codec.G711A), T0, -800);
-        service = new PlaybackService(store, PlaybackConfig.defaults("127.0.0.1"), new SimpleMeterRegistry());
-        handler = new PlaybackSipHandler(service, SipText.NVR);
+        fixture = PlaybackFixture.serve(store);
     }
 
     @AfterAll
     static void close() throws Exception {
-        service.close();
-        store.close();
+        fixture.close();
     }
 
     static String camera(Codec g711) {
@@ -84,7 +78,7 @@ class PlaybackAudioTest {
     void downloadCarriesTheAudioInTimeOrderByteForByte(Codec g711) throws Exception {
         String cam = camera(g711);
         for (long[] range : new long[][] {{BASE_S, BASE_S + 7}, {BASE_S + 2, BASE_S + 5}}) {
-            byte[] ps = payloads(DownloadContentTest.download(handler, cam, range[0], range[1]));
+            byte[] ps = payloads(DownloadContentTest.download(fixture.handler(), cam, range[0], range[1]));
             // the whole stream, headers and stamps included, is what the reference muxer writes for the records by time
             assertEquals(ByteBufUtil.hexDump(expectedPs(cam, range[0] * 1000, range[1] * 1000, g711)), ByteBufUtil.hexDump(ps),
                 g711 + " " + range[0] + ".." + range[1]);
@@ -109,7 +103,7 @@ class PlaybackAudioTest {
     @Test
     void audioAheadOfTheVideoIsMergedByTime() throws Exception {
         for (long[] range : new long[][] {{BASE_S, BASE_S + 7}, {BASE_S + 1, BASE_S + 4}}) {
-            byte[] ps = payloads(DownloadContentTest.download(handler, CAM_AHEAD, range[0], range[1]));
+            byte[] ps = payloads(DownloadContentTest.download(fixture.handler(), CAM_AHEAD, range[0], range[1]));
             assertEquals(ByteBufUtil.hexDump(expectedPs(CAM_AHEAD, range[0] * 1000, range[1] * 1000, Codec.G711A)),
                 ByteBufUtil.hexDump(ps), range[0] + ".." + range[1]);
             PsUnits.Parsed p = PsUnits.parse(ps);
@@ -123,7 +117,7 @@ class PlaybackAudioTest {
     /** Audio further behind its video than a frame waits for it is dropped; the video is never held up or lost. */
     @Test
     void audioFarBehindItsVideoIsDroppedNeverTheVideo() throws Exception {
-        byte[] ps = payloads(DownloadContentTest.download(handler, CAM_LATE, BASE_S, BASE_S + 7));
+        byte[] ps = payloads(DownloadContentTest.download(fixture.handler(), CAM_LATE, BASE_S, BASE_S + 7));
         PsUnits.Parsed p = PsUnits.parse(ps);
         assertOrdered(p);
         List<byte[]> video = p.of(0xE0).stream().map(PsUnits.Unit::payload).toList();
@@ -137,7 +131,7 @@ class PlaybackAudioTest {
 
     @Test
     void aCameraWithoutAudioSendsExactlyTheVideoOnlyStream() throws Exception {
-        byte[] ps = payloads(DownloadContentTest.download(handler, CAM_VIDEO, BASE_S, BASE_S + 7));
+        byte[] ps = payloads(DownloadContentTest.download(fixture.handler(), CAM_VIDEO, BASE_S, BASE_S + 7));
         assertEquals(ByteBufUtil.hexDump(expectedPs(CAM_VIDEO, BASE_S * 1000, (BASE_S + 7) * 1000, null)), ByteBufUtil.hexDump(ps));
         PsUnits.Parsed p = PsUnits.parse(ps);
         assertEquals(List.of(new PsUnits.PsmEntry(0x1B, 0xE0)), p.psm());
@@ -147,7 +141,7 @@ class PlaybackAudioTest {
     /** What ffmpeg makes of the GB/T 28181 form (see the report in package docs): the video, and an audio stream. */
     @Test
     void ffmpegReadsTheVideoAndTheAudioBytesDecodeAsG711() throws Exception {
-        byte[] ps = payloads(DownloadContentTest.download(handler, CAM_ALAW, BASE_S, BASE_S + 7));
+        byte[] ps = payloads(DownloadContentTest.download(fixture.handler(), CAM_ALAW, BASE_S, BASE_S + 7));
         Path file = dir.resolve("alaw.ps");
         Files.write(file, ps);
         String streams = FfProbe.run(List.of("ffprobe", "-v", "error", "-show_entries", "stream=id,codec_type,codec_name",
@@ -179,19 +173,19 @@ class PlaybackAudioTest {
             TestDialog d = new TestDialog(call, CAM_ALAW);
             SipRequest invite = SipText.invite(call, CAM_ALAW,
                 SipText.playbackSdp("Playback", CAM_ALAW, BASE_S + 1, BASE_S + 7, "udp", rx.port(), null));
-            PlaybackEndToEndTest.answerSdp(handler.onInvite(invite, SipText.sdp(invite), d));
-            handler.onAck(d);
+            PlaybackEndToEndTest.answerSdp(fixture.handler().onInvite(invite, SipText.sdp(invite), d));
+            fixture.handler().onAck(d);
             Thread.sleep(600);
-            SipResponse paused = handler.onInfo(SipText.info(call, CAM_ALAW, 2, "PAUSE RTSP/1.0\r\nCSeq: 2\r\nPauseTime: now\r\n\r\n"), d);
+            SipResponse paused = fixture.handler().onInfo(SipText.info(call, CAM_ALAW, 2, "PAUSE RTSP/1.0\r\nCSeq: 2\r\nPauseTime: now\r\n\r\n"), d);
             assertEquals(200, paused.status());
             rx.awaitQuiet(150, 2000);
             int beforeSeek = rx.count();
             Thread.sleep(300);
             assertEquals(beforeSeek, rx.count(), "packets arrived while paused");
             // seek to npt 2 s (T0 + 2.5 s: from the keyframe at T0 + 2 s) at 1x, then Scale 4 after ~0.5 s
-            assertEquals(200, handler.onInfo(SipText.info(call, CAM_ALAW, 3, "PLAY RTSP/1.0\r\nCSeq: 3\r\nRange: npt=2.000-\r\n\r\n"), d).status());
+            assertEquals(200, fixture.handler().onInfo(SipText.info(call, CAM_ALAW, 3, "PLAY RTSP/1.0\r\nCSeq: 3\r\nRange: npt=2.000-\r\n\r\n"), d).status());
             Thread.sleep(500);
-            assertEquals(200, handler.onInfo(SipText.info(call, CAM_ALAW, 4, "PLAY RTSP/1.0\r\nCSeq: 4\r\nScale: 4.0\r\n\r\n"), d).status());
+            assertEquals(200, fixture.handler().onInfo(SipText.info(call, CAM_ALAW, 4, "PLAY RTSP/1.0\r\nCSeq: 4\r\nScale: 4.0\r\n\r\n"), d).status());
             PlaybackEndToEndTest.assertEndsWith121ThenBye(d);
             rx.awaitQuiet(200, 3000);
             assertEquals(0, rx.lost());
@@ -223,7 +217,7 @@ class PlaybackAudioTest {
             }
             assertEquals("", videoDecodeErrors(rx.writePs(dir, "audio-playback.ps")));
         }
-        assertEquals(0, service.activeSessions());
+        assertEquals(0, fixture.service().activeSessions());
     }
 
     /**
