@@ -69,7 +69,8 @@ final class G711Track {
         } else {
             long samples = pending.payload().length;
             long untilNext = (f.timeMs() - pending.timeMs()) * (RATE / 1000);
-            write(untilNext - samples > HOLE_MS * (RATE / 1000) ? untilNext : samples);
+            // a stts duration is 32 bits (jcodec keeps an int): a hole longer than 74 h is cut to that
+            write(untilNext - samples > HOLE_MS * (RATE / 1000) ? Math.min(untilNext, Integer.MAX_VALUE) : samples);
         }
         pending = f;
         count++;
