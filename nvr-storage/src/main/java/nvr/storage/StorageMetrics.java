@@ -1,6 +1,7 @@
 package nvr.storage;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -51,6 +52,12 @@ final class StorageMetrics {
         indexCommit = Timer.builder("nvr.storage.index.commit").description("synced index batch write").register(r);
         r.gauge("nvr.storage.segments.open", openSegments);
         r.gauge("nvr.storage.queue.bytes", this, StorageMetrics::queuedBytes);
+    }
+
+    /** Bytes of deleted segments not yet freed by the trash reaper, over every root. */
+    void reclaiming(LongSupplier bytes) {
+        Gauge.builder("nvr.storage.reclaiming.bytes", bytes, b -> (double) b.getAsLong()).baseUnit("bytes")
+                .description("Deleted segment bytes the trash reaper has not freed yet").register(registry);
     }
 
     /** Adds a root writer's queue to the queue gauge. */

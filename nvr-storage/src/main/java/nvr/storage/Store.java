@@ -63,6 +63,13 @@ public final class Store implements AutoCloseable {
         checkRootIdentity();
         this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
         loadUsage();
+        metrics.reclaiming(() -> {
+            long sum = 0;
+            for (DataRoot r : roots) {
+                sum += r.trash.pendingBytes.get();
+            }
+            return sum;
+        });
         for (DataRoot r : roots) {
             for (Path left : r.trash.leftovers()) { // after recovery: it may have moved files back out of the trash
                 reaper().submit(r.trash, left, SegmentTrash.measure(left));

@@ -23,9 +23,11 @@ class SegmentTrashTest {
     @TempDir
     Path dir;
 
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
     /** cam: 1,000 frames (20 segments of 2 s) in day D, then 100 frames in day D+1 (the open segment). */
     private Store twoDays() throws IOException {
-        Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry());
+        Store s = Store.open(StoreTest.config(dir, 2, 50), meters);
         StoreTest.write(s.writer("cam"), "cam", 0, 1000, D + 3_600_000);
         StoreTest.write(s.writer("cam"), "cam", 1000, 1100, D + DAY + 3_600_000 - 1000 * 40);
         s.flush();
@@ -69,6 +71,7 @@ class SegmentTrashTest {
             assertTrue(s.awaitSpaceReclaimed(10_000), "reaper finished");
             assertEquals(0, trashFiles(), "trash emptied");
             assertEquals(0, s.volumes().get(0).reclaimingBytes());
+            assertEquals(0.0, meters.find("nvr.storage.reclaiming.bytes").gauge().value());
             assertEquals(100, StoreTest.readAll(s, "cam", D + DAY, Long.MAX_VALUE).size(), "the next day is untouched");
             assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
         }

@@ -37,7 +37,9 @@ import nvr.storage.retention.VolumeConfig;
  *     without a sweep, then during the sweep.</li>
  * </ol>
  * Run: {@code java -cp benchmarks/target-X/benchmarks.jar nvr.bench.retention.RetentionSweepBenchmark
- * [dir] [cameras] [hours] [liveCameras] [--warm=H] [--warm-steps=N] [--payload=BYTES]}; {@code --payload} sets the frame
+ * [dir] [cameras] [hours] [liveCameras] [--warm=H] [--warm-steps=N] [--payload=BYTES] [--space]}; {@code --space} makes
+ * the measured sweep free space oldest first across cameras (a quota volume over its watermark) instead of trimming
+ * past a tier maximum; {@code --payload} sets the frame
  * size (default 100 bytes, 40 frames per segment: 4 kB files; file size matters for the reaper, which frees blocks); {@code --warm=H} sweeps H extra hours first (not
  * measured), in N sweeps (default 1; {@code --warm=24 --warm-steps=24} is a day of hourly sweeps, as a server runs them),
  * so the measured sweep runs compiled code; without it the measured sweep is the JVM's first and C2 compiles during it.
@@ -61,7 +63,9 @@ public final class RetentionSweepBenchmark {
         int warmHours = 0;
         int warmSteps = 1;
         int payload = 100;
+        boolean space = false;
         for (String a : args) {
+            space |= a.equals("--space");
             if (a.startsWith("--payload=")) {
                 payload = Integer.parseInt(a.substring("--payload=".length()));
             }
@@ -73,14 +77,14 @@ public final class RetentionSweepBenchmark {
         }
         Path dir = Files.createTempDirectory(base, "retention-bench");
         try {
-            run(dir, cameras, hours, liveCameras, warmHours, warmSteps, payload);
+            run(dir, cameras, hours, liveCameras, warmHours, warmSteps, payload, space);
         } finally {
             deleteTree(dir);
         }
     }
 
     private static void run(Path dir, int cameras, int hours, int liveCameras, int warmHours, int warmSteps,
-                            int payload) throws Exception {
+                            int payload, boolean space) throws Exception {
         int segmentsPerCamera = hours * 60;
         System.out.printf("retention sweep benchmark: %d cameras x %d h of 60 s segments (%d segments) in %s, %d cores%n",
                 cameras, hours, cameras * segmentsPerCamera, dir, Runtime.getRuntime().availableProcessors());
@@ -136,6 +140,17 @@ public final class RetentionSweepBenchmark {
                         warmHours, warmSteps, (System.nanoTime() - w0) / 1e6);
             }
             shiftMs[0] = 30 * DAY + warmHours * 3_600_000L;
+            long measuredBytes = 0;
+            if (space) {
+                // Space, not a tier maximum: no maximum, a 1-day minimum (everything built is past it) and a quota
+                // whose low watermark is the footage minus the built day, so the sweep frees exactly that day,
+                // choosing oldest first across cameras (RetentionSweeper.freeOldestFirst).
+                for (String c : store.cameraIds()) {
+                    for (var si : store.segments(c, 0, T0 + (hours + warmHours) * 3_600_000L - 1)) {
+                        measuredBytes += si.bytes();
+                    }
+                }
+            }
 
             LiveIngest live = new LiveIngest(store, liveCameras, time);
             live.start();
@@ -144,6 +159,14 @@ public final class RetentionSweepBenchmark {
             Thread.sleep(5000);
             Sample quiet = live.measure();
 
+            if (space) {
+                long used = store.volumes().get(0).segmentBytes();
+                long capacity = (long) ((used - measuredBytes) / 0.9);
+                manager.reconfigure(new RetentionConfig(List.of(new Tier("general", 1)), "general", Map.of(),
+                        RetentionPolicy.PROTECT, List.of(new VolumeConfig(root, 0.92, 0.9, capacity)), Duration.ofHours(1)));
+                System.out.printf("space mode: quota %d bytes, low watermark = footage - %d bytes (the built day)%n",
+                        capacity, measuredBytes);
+            }
             RetentionManager.TickReport[] report = new RetentionManager.TickReport[1];
             long[] cpuNs = new long[1];
             Thread sweeper = new Thread(() -> {
