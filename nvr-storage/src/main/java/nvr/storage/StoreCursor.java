@@ -203,7 +203,8 @@ final class StoreCursor implements FrameCursor {
                 r = new SegmentReader.Corrupt(offset, "read failed: " + e.getMessage());
             }
             if (r instanceof SegmentReader.Slice f) {
-                if (f.frame().timeMs() >= toMs) {
+                boolean audio = FrameRecord.isAudio(f.frame().streamType());
+                if (f.frame().timeMs() >= toMs && !audio) { // only video ends the range: audio runs ahead of it
                     done = true;
                     break;
                 }
@@ -211,8 +212,8 @@ final class StoreCursor implements FrameCursor {
                 if (ahead != null) {
                     readAhead();
                 }
-                if (!withAudio && FrameRecord.isAudio(f.frame().streamType())) {
-                    continue; // video-only readers get exactly the records they got before audio was stored
+                if (audio && (!withAudio || f.frame().timeMs() >= toMs)) {
+                    continue; // video-only readers get exactly the video records; audio past the range is not in it
                 }
                 lastGap = pendingGap || f.frame().timeMs() - prevMs > Store.GAP_MS;
                 pendingGap = false;

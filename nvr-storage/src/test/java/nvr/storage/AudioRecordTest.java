@@ -152,6 +152,16 @@ class AudioRecordTest {
             assertEquals(T0 + 99 * 40L, segs.get(segs.size() - 1).endMs(), "end-ms is the last video frame's");
             List<FrameRecord> all = read(s.openCursorWithAudio("cam", 0, Long.MAX_VALUE));
             assertEquals(200, all.size(), "the out-of-sync audio frame was dropped");
+            // a range ending just after video 50: audio 49 (stamped 70 ms ahead, stored before video 50) is past
+            // the end, but must not end the range before video 50
+            long to = T0 + 50 * 40L + 10;
+            List<FrameRecord> head = read(s.openCursor("cam", 0, to));
+            assertEquals(51, head.size(), "video 0..50, audio stamped past the end does not cut the range short");
+            assertEquals(T0 + 50 * 40L, head.get(50).timeMs());
+            List<FrameRecord> headAll = read(s.openCursorWithAudio("cam", 0, to));
+            assertEquals(51 + 49, headAll.size(), "video 0..50 and audio 0..48, none at or past the end");
+            assertTrue(headAll.stream().allMatch(f -> f.timeMs() < to));
+            assertEquals(headAll.size(), read(s.openCursorWithAudio("cam", 0, to, Runnable::run)).size(), "bulk cursor agrees");
             assertEquals(0, s.verify().errors().size());
         }
         try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
