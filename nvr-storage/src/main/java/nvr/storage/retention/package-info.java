@@ -20,8 +20,11 @@
  *     neither accepts gated footage nor reports a violated camera OK before its first sweep.</li>
  * </ol>
  *
- * <p>Deletion: the sweep thread chooses a batch (up to 4096 segments) while a deleting thread runs the previous
- * one through {@code Store.deleteSegments} (crash-safe: mark, unlink, drop; see nvr.storage's package notes).
+ * <p>Deletion: the sweep thread chooses a batch (up to 4096 segments, cut at camera-day boundaries so a whole day
+ * leaves {@code segments/} in one directory rename) while a deleting thread runs the previous one through
+ * {@code Store.deleteSegments} (crash-safe: mark, move to the trash, drop; see nvr.storage's package notes). The
+ * blocks are freed by the store's background reaper seconds later; until then the volume counts them as
+ * reclaiming, and the sweep counts them as free so it does not delete more to make up for them.
  *
  * <p>Time: ages are measured on a trusted clock ({@link nvr.storage.retention.TrustedClock}, state in
  * {@code <first root>/retention-clock}) that follows the wall clock only while it moves like the monotonic
