@@ -159,15 +159,18 @@ final class SegmentWriter {
         } else {
             FrameRecordCodec.encodeHeader(staging, timeMs, keyframe, type, payload);
             staging.put(payload);
-            stagedFrames++;
         }
         if (FrameRecord.isAudio(type)) { // audio: stored, but "frames", keyframes, codec and end-ms are video's
             written += total;
+            metrics.audioFramesWritten.increment(); // counted when appended: audio is never part of a commit's frames
             if (direct) {
                 metrics.bytesWritten.increment(total);
                 markWritten();
             }
             return;
+        }
+        if (!direct) {
+            stagedFrames++;
         }
         if (keyframe) {
             if (kfCount == kfOffsets.length) {

@@ -14,6 +14,7 @@ final class StorageMetrics {
     private final MeterRegistry registry;
     final Counter bytesWritten;
     final Counter framesWritten;
+    final Counter audioFramesWritten;
     final Counter segmentsCreated;
     final Counter segmentsDeleted;
     final Counter diskFullErrors;
@@ -33,7 +34,10 @@ final class StorageMetrics {
         registry = r;
         bytesWritten = Counter.builder("nvr.storage.bytes.written").baseUnit("bytes")
                 .description("Frame record bytes appended to segment files").register(r);
-        framesWritten = Counter.builder("nvr.storage.frames.written").register(r);
+        framesWritten = Counter.builder("nvr.storage.frames.written")
+                .description("Video access units appended to segment files").register(r);
+        audioFramesWritten = Counter.builder("nvr.storage.audio.frames.written")
+                .description("Audio frames (G.711, AAC) stored with the video").register(r);
         segmentsCreated = Counter.builder("nvr.storage.segments.created").register(r);
         segmentsDeleted = Counter.builder("nvr.storage.segments.deleted").register(r);
         diskFullErrors = Counter.builder("nvr.storage.disk.full.errors")

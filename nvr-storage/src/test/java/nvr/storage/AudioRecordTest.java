@@ -62,9 +62,12 @@ class AudioRecordTest {
             videoOnlySegs = s.segments("cam", 0, Long.MAX_VALUE);
             videoOnly = read(s.openCursor("cam", 0, Long.MAX_VALUE));
         }
-        try (Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry())) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (Store s = Store.open(StoreTest.config(dir, 2, 50), meters)) {
             write(s.writer("cam"), true);
             s.flush();
+            assertEquals(300, meters.counter("nvr.storage.frames.written").count(), "frames.written counts video");
+            assertEquals(600, meters.counter("nvr.storage.audio.frames.written").count());
             List<SegmentInfo> segs = s.segments("cam", 0, Long.MAX_VALUE);
             assertEquals(videoOnlySegs.size(), segs.size(), "segments still cut at video keyframes");
             for (int i = 0; i < segs.size(); i++) {
