@@ -156,8 +156,10 @@ public final class RetentionSweepBenchmark {
             live.start();
             Thread.sleep(1000); // warm-up, not measured
             live.measure();
+            Durability d0 = Durability.of(storeMeters);
             Thread.sleep(5000);
             Sample quiet = live.measure();
+            Durability d1 = Durability.of(storeMeters);
 
             if (space) {
                 long used = store.volumes().get(0).segmentBytes();
@@ -202,11 +204,13 @@ public final class RetentionSweepBenchmark {
                 }
             }
             Sample during = live.measure();
+            Durability d2 = Durability.of(storeMeters);
             // Deletion returns once the files are out of segments/ and the index; the reaper frees their blocks after.
             long r0 = System.nanoTime();
             boolean reclaimed = store.awaitSpaceReclaimed(600_000);
             double reclaimMs = (System.nanoTime() - r0) / 1e6;
             Sample reaping = live.measure();
+            Durability d3 = Durability.of(storeMeters);
             live.stop();
             manager.close();
 
@@ -266,6 +270,12 @@ public final class RetentionSweepBenchmark {
             System.out.println("  without sweep (5 s): " + describe(quiet.latencies()) + ", dropped " + quiet.dropped());
             System.out.println("  during sweep:        " + describe(during.latencies()) + ", dropped " + during.dropped());
             System.out.println("  while reaping:       " + describe(reaping.latencies()) + ", dropped " + reaping.dropped());
+            // The other half of ingest: the writer's group commit (fsync of the live segments, then the synced index
+            // batch). Means from the timers' totals; a reaper that slowed the disk would show here, not in append().
+            System.out.println("ingest group commit (live segments' fsync; synced index batch), mean per call:");
+            System.out.println("  without sweep:  " + d1.since(d0));
+            System.out.println("  during sweep:   " + d2.since(d1));
+            System.out.println("  while reaping:  " + d3.since(d2));
         }
     }
 
@@ -458,6 +468,24 @@ public final class RetentionSweepBenchmark {
                 }
                 frame++;
             }
+        }
+    }
+
+    /** Totals of the store's durability timers at one instant. */
+    private record Durability(long fsyncs, double fsyncNs, long commits, double commitNs) {
+        static Durability of(SimpleMeterRegistry meters) {
+            io.micrometer.core.instrument.Timer f = meters.find("nvr.storage.fsync").timer();
+            io.micrometer.core.instrument.Timer c = meters.find("nvr.storage.index.commit").timer();
+            java.util.concurrent.TimeUnit ns = java.util.concurrent.TimeUnit.NANOSECONDS;
+            return new Durability(f == null ? 0 : f.count(), f == null ? 0 : f.totalTime(ns),
+                    c == null ? 0 : c.count(), c == null ? 0 : c.totalTime(ns));
+        }
+
+        String since(Durability before) {
+            long n = fsyncs - before.fsyncs;
+            long m = commits - before.commits;
+            return String.format("fsync n=%d mean %.2f ms; index commit n=%d mean %.2f ms", n,
+                    n == 0 ? 0 : (fsyncNs - before.fsyncNs) / n / 1e6, m, m == 0 ? 0 : (commitNs - before.commitNs) / m / 1e6);
         }
     }
 
