@@ -29,6 +29,12 @@ final class SegmentMapping {
     private final FileChannel channel;
     private final MappedByteBuffer buffer;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** File bytes [from, to) {@link #load} last read into the page cache without error, in one contiguous run. */
+    private record Span(long from, long to) {
+    }
+
+    /** Written by the loader only (one {@link #load} at a time), read by the reader. */
+    private volatile Span loaded = new Span(0, 0);
 
     private SegmentMapping(FileChannel channel, MappedByteBuffer buffer) {
         this.channel = channel;
@@ -66,6 +72,35 @@ final class SegmentMapping {
 
     int length() {
         return buffer.capacity();
+    }
+
+    /** The file's size now (it may have been cut short since it was mapped); valid while a reference is held. */
+    long fileSize() throws IOException {
+        return channel.size();
+    }
+
+    /**
+     * Whether file bytes [from, to) can be touched through the mapping without a fault: true when {@link #load}
+     * already read them, else they are read into the page cache here, through the kernel, where a disk read error
+     * is an IOException and a file cut short a short count (false). Touching a mapped page the disk cannot read
+     * raises SIGBUS, which kills the process inside the CRC32C intrinsic.
+     */
+    boolean ensureReadable(long from, long to) throws IOException {
+        Span l = loaded;
+        if (from >= l.from() && to <= l.to()) {
+            return true;
+        }
+        if (DEV_NULL == null) {
+            return to <= channel.size();
+        }
+        for (long p = from; p < to; ) {
+            long n = channel.transferTo(p, to - p, DEV_NULL);
+            if (n <= 0) {
+                return false;
+            }
+            p += n;
+        }
+        return true;
     }
 
     /** Takes one more reference; false when the mapping is already gone. */
@@ -109,12 +144,15 @@ final class SegmentMapping {
                 buffer.slice((int) from, (int) (to - from)).load();
                 return;
             }
+            Span l = loaded;
+            long start = l.to() == from && l.to() > l.from() ? l.from() : from; // contiguous with the last load?
             for (long p = from; p < to; ) {
                 long n = channel.transferTo(p, to - p, DEV_NULL);
                 if (n <= 0) {
                     break; // the file is shorter than mapped: the reader reports it
                 }
                 p += n;
+                loaded = new Span(start, p);
             }
         } finally {
             release();

@@ -60,6 +60,10 @@ final class SegmentReader implements Closeable {
     /** File size as last asked; asked again only when a limit lies beyond it (an open segment grows). */
     private long knownSize = -1;
     private final byte[] header = new byte[FrameRecordCodec.HEADER_BYTES];
+    /** A mapped reader's file bytes [checkedFrom, checkedTo) known readable (see {@link #readable}). */
+    private long checkedFrom;
+    private long checkedTo;
+    private static final long CHECK_AHEAD = 1 << 20;
     /** Non-null for a mapped reader: buf is the whole mapping and is never refilled. */
     private final SegmentMapping mapping;
 
@@ -183,11 +187,19 @@ final class SegmentReader implements Closeable {
             knownSize = channel.size();
         }
         limit = Math.min(limit, knownSize);
+        if (mapping != null) {
+            // A sealed file never shrinks; one cut short from outside is read up to its new end and never past it,
+            // where a mapped page faults (one fstat per record)
+            limit = Math.min(limit, mapping.fileSize());
+        }
         if (offset >= limit) {
             return offset == limit ? END : new Corrupt(offset, "offset past end of data");
         }
         if (limit - offset < FrameRecordCodec.HEADER_BYTES) {
             return new Corrupt(offset, "truncated frame header");
+        }
+        if (mapping != null && !readable(offset, offset + FrameRecordCodec.HEADER_BYTES, limit)) {
+            return new Corrupt(offset, "the file ends before this record (cut short since it was indexed)");
         }
         copy(offset, limit, header, header.length);
         FrameRecordCodec.Header h;
@@ -215,6 +227,9 @@ final class SegmentReader implements Closeable {
             }
             payload = buf.slice((int) (at - bufStart), len);
         }
+        if (mapping != null && !readable(at, next, limit)) { // before the CRC touches the mapped pages
+            return new Corrupt(offset, "the file ends inside this record (cut short since it was indexed)");
+        }
         if (!FrameRecordCodec.crcMatches(header, h, payload)) {
             return new Corrupt(offset, "frame CRC mismatch");
         }
@@ -222,6 +237,30 @@ final class SegmentReader implements Closeable {
             payload = payload.asReadOnlyBuffer();
         }
         return new Slice(new FrameSlice(h.timeMs(), h.keyframe(), h.streamType(), payload), offset, next);
+    }
+
+    /**
+     * {@link SegmentMapping#ensureReadable} for [from, to) of a mapped reader, asked for {@link #CHECK_AHEAD} bytes
+     * at once (one system call per MiB, not one per record, where the read-ahead has not been yet); a disk error
+     * in the larger range fails only the record it is in.
+     */
+    private boolean readable(long from, long to, long limit) throws IOException {
+        if (from >= checkedFrom && to <= checkedTo) {
+            return true;
+        }
+        long end = Math.max(to, Math.min(limit, from + CHECK_AHEAD));
+        boolean all;
+        try {
+            all = end > to && mapping.ensureReadable(from, end);
+        } catch (IOException e) {
+            all = false;
+        }
+        if (all) {
+            checkedFrom = from;
+            checkedTo = end;
+            return true;
+        }
+        return mapping.ensureReadable(from, to);
     }
 
     private int windowCapacity(long limit) {

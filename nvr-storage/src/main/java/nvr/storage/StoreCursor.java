@@ -201,6 +201,16 @@ final class StoreCursor implements FrameCursor {
                 r = reader.readSlice(offset, limit);
             } catch (IOException e) {
                 r = new SegmentReader.Corrupt(offset, "read failed: " + e.getMessage());
+            } catch (InternalError e) {
+                if (reader.mapping() == null) {
+                    throw e;
+                }
+                // A mapped page that faults in a buffer copy (the reader checks that pages are readable before it
+                // touches them; this is what slips between that check and the copy) is reported by the JVM as this
+                // error, soon after (it may also surface in the caller). Skip the rest of the file.
+                skipped(offset, "the mapped file could not be read (a disk read error?): " + e.getMessage());
+                closeReader();
+                continue;
             }
             if (r instanceof SegmentReader.Slice f) {
                 boolean audio = FrameRecord.isAudio(f.frame().streamType());

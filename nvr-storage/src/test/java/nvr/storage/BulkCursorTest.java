@@ -30,6 +30,7 @@ class BulkCursorTest {
     @TempDir
     Path dir;
     private final ExecutorService pool = Executors.newCachedThreadPool();
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -39,7 +40,7 @@ class BulkCursorTest {
 
     /** 2 s segments (~75 KB each): frames 0..600, a 6 s hole, 750..1100; the last segment stays open. */
     private Store recorded() throws IOException {
-        Store s = Store.open(StoreTest.config(dir, 2, 50), new SimpleMeterRegistry());
+        Store s = Store.open(StoreTest.config(dir, 2, 50), meters);
         CameraWriter w = s.writer("cam");
         StoreTest.write(w, "cam", 0, 600, T0);
         StoreTest.write(w, "cam", 750, 1100, T0);
@@ -111,6 +112,44 @@ class BulkCursorTest {
                 int rest = assertSame(plain, bulk, "after deleting segments 2, 3, 6");
                 assertTrue(rest > 500, "frames after the deletion: " + rest);
             }
+            assertNoSegmentFileHeld();
+        }
+    }
+
+    @Test
+    void aMappedFileThatShrinksUnderTheCursorIsSkippedNotThrown() throws IOException {
+        try (Store s = recorded()) {
+            List<SegmentInfo> segs = s.segments("cam", T0, T0 + 60_000);
+            List<Long> expected = new ArrayList<>(); // what is left intact: segment 4 on
+            try (FrameCursor plain = s.openCursor("cam", segs.get(4).startMs(), Long.MAX_VALUE)) {
+                for (FrameSlice f; (f = plain.nextSlice()) != null; ) {
+                    expected.add(f.timeMs());
+                }
+            }
+            try (FrameCursor bulk = s.openCursor("cam", T0, Long.MAX_VALUE, pool, 16 << 10, 256 << 10)) {
+                for (int i = 0; i < 120; i++) { // into the third segment: it and the next one are mapped
+                    assertNotNull(bulk.nextSlice());
+                }
+                // damage from outside (a truncation, like a disk read error, faults a mapped page): the one being
+                // read and the next one, already mapped by the read-ahead, keep only their first 8 KiB
+                for (int k : new int[] {2, 3}) {
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(segs.get(k).file(),
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        ch.truncate(8192);
+                    }
+                }
+                List<Long> rest = new ArrayList<>();
+                for (FrameSlice f; (f = bulk.nextSlice()) != null; ) {
+                    rest.add(f.timeMs());
+                }
+                assertTrue(rest.size() >= expected.size(), rest.size() + " frames after the damage");
+                List<Long> before = rest.subList(0, rest.size() - expected.size());
+                assertEquals(expected, rest.subList(before.size(), rest.size()), "every frame from segment 4 on");
+                for (long t : before) { // the readable start of segment 3, nothing of the damaged part
+                    assertTrue(t >= segs.get(3).startMs() && t < segs.get(4).startMs(), "frame at " + (t - T0));
+                }
+            }
+            assertTrue(meters.counter("nvr.storage.read.errors").count() >= 2, "both damaged segments reported");
             assertNoSegmentFileHeld();
         }
     }
