@@ -73,6 +73,13 @@
  * camera's two newest day directories and delete strays without a valid record. Older strays are reported by
  * verify. What is left in the trash is freed by the reaper after open. Verify re-reads every record's CRC against the index and reports; it never repairs or throws.
  *
+ * <h2>Bulk reads</h2>
+ * Downloads and exports map sealed segments read-only and page them in ahead on another thread (sendfile to
+ * /dev/null). A mapped page the disk cannot read, or one past the end of a file cut short from outside, raises
+ * SIGBUS, which the JVM survives only in its own copies, not in the CRC32C intrinsic: so a mapped reader clamps
+ * every record to the file's current size (one fstat) and has the kernel read any page the read-ahead has not
+ * loaded yet before it touches it (a disk error then is an IOException: the record is skipped and counted).
+ *
  * <h2>Disk full</h2>
  * A failed write or fsync cuts the file back to its last complete record, fsyncs that, seals the segment with
  * what is durable and counts {@code nvr.storage.disk.full.errors}; the camera resumes at a keyframe once a
