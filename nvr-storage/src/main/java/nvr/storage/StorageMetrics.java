@@ -2,6 +2,7 @@ package nvr.storage;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
@@ -29,6 +30,10 @@ final class StorageMetrics {
     final AtomicLong openSegments = new AtomicLong();
     /** Sources of the queue gauge: each root writer's queued bytes. */
     private final List<LongSupplier> queues = new CopyOnWriteArrayList<>();
+    /** Source of the reclaiming gauge (see {@link #reclaiming}). */
+    private volatile LongSupplier reclaiming = () -> 0;
+    /** The gauges: they read this store's state, so they leave the registry with it (see {@link #close}). */
+    private final List<Meter> gauges = new CopyOnWriteArrayList<>();
 
     StorageMetrics(MeterRegistry r) {
         registry = r;
@@ -54,14 +59,28 @@ final class StorageMetrics {
         fsync = Timer.builder("nvr.storage.fsync").description("fsync of one segment file")
                 .publishPercentiles(0.5, 0.99).register(r);
         indexCommit = Timer.builder("nvr.storage.index.commit").description("synced index batch write").register(r);
-        r.gauge("nvr.storage.segments.open", openSegments);
-        r.gauge("nvr.storage.queue.bytes", this, StorageMetrics::queuedBytes);
+        // Gauges hold their state weakly: this object, which the store holds, never a lambda only the gauge holds
+        gauges.add(Gauge.builder("nvr.storage.segments.open", this, m -> m.openSegments.get()).register(r));
+        gauges.add(Gauge.builder("nvr.storage.queue.bytes", this, StorageMetrics::queuedBytes).baseUnit("bytes")
+                .description("Frame bytes queued for the root writers").register(r));
+        gauges.add(Gauge.builder("nvr.storage.reclaiming.bytes", this, m -> m.reclaiming.getAsLong()).baseUnit("bytes")
+                .description("Deleted segment bytes the trash reaper has not freed yet").register(r));
     }
 
-    /** Bytes of deleted segments not yet freed by the trash reaper, over every root. */
+    /** Sets the source of the bytes of deleted segments not yet freed by the trash reaper, over every root. */
     void reclaiming(LongSupplier bytes) {
-        Gauge.builder("nvr.storage.reclaiming.bytes", bytes, b -> (double) b.getAsLong()).baseUnit("bytes")
-                .description("Deleted segment bytes the trash reaper has not freed yet").register(registry);
+        reclaiming = bytes;
+    }
+
+    /**
+     * Removes the gauges, which read this store's state, so a store opened later on the same registry registers
+     * its own (a gauge already registered under a name is returned, not replaced). Counters and timers stay:
+     * they count on across reopenings.
+     */
+    void close() {
+        for (Meter g : gauges) {
+            registry.remove(g);
+        }
     }
 
     /** Adds a root writer's queue to the queue gauge. */

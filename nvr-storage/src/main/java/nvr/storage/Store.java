@@ -954,6 +954,7 @@ public final class Store implements AutoCloseable {
             first = e;
         }
         index.close();
+        metrics.close();
         for (DataRoot r : roots) {
             try {
                 r.close();
