@@ -150,7 +150,7 @@ public final class Mp4Exporter {
         Frames st = new Frames();
         SampleWriter writer = null;
         SeekableByteChannel ch = NIOUtils.writableChannel(file.toFile());
-        // audio may run up to GAP_MS ahead of its video, and a cursor ends at the first record past its end
+        // audio may be stored up to GAP_MS behind a later video frame: read that far past the end for it
         try (FrameCursor cursor = store.openCursorWithAudio(camera, fromMs, toMs + Store.GAP_MS)) {
             MP4Muxer muxer = MP4Muxer.createMP4MuxerToChannel(ch);
             FrameRecord pending = null;

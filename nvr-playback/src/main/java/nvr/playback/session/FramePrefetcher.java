@@ -231,7 +231,7 @@ final class FramePrefetcher {
             if (cursorGeneration != gen) {
                 closeCursor();
                 if (layout.audio() != null) {
-                    // audio may run up to GAP_MS ahead of its video: a cursor ends at the first record past its end
+                    // audio may be stored up to GAP_MS behind a later video frame: read that far past the end for it
                     cursor = bulkReadAhead == null ? store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS)
                         : store.openCursorWithAudio(camera, seekFromMs, toMs + Store.GAP_MS, bulkReadAhead);
                 } else {
@@ -292,7 +292,9 @@ final class FramePrefetcher {
                     added |= merge(false);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InternalError e) {
+            // InternalError: a mapped segment page the disk could not read, reported by the JVM a little after the
+            // cursor's read (the cursor skips such files; this ends the session with the error instead of a hang)
             IOException io = e instanceof IOException ioe ? ioe : new IOException(e.toString(), e);
             releaseAllHeld();
             queue.add(new Item(generation, 0, false, 0, null, false, false, io));
