@@ -218,7 +218,6 @@ final class RetentionSweeper {
                 all.add(c);
             }
         }
-        int selected = 0;
         while (!queue.isEmpty() && anyPositive(excess)) {
             Cursor h = queue.poll();
             long bound = queue.isEmpty() ? Long.MAX_VALUE : queue.peek().trustedEnd;
@@ -230,7 +229,6 @@ final class RetentionSweeper {
                 int v = r.rootPath(i) == null ? 0 : ledger.volumeOfRoot(r.rootPath(i));
                 if (excess[v] > 0 && (ignoreMinimum || pastMinimum) && h.exclusions.deletable(i)) {
                     r.select(i);
-                    selected++;
                     if (h.why != null) {
                         h.why[i] = pastMinimum ? "space" : "overwrite-oldest";
                     }
@@ -250,12 +248,9 @@ final class RetentionSweeper {
             if (alive) {
                 queue.add(h);
             }
-            if (selected >= Batch.MAX_BATCH) { // hand over what is chosen so far: deleting overlaps choosing
-                for (Cursor c : all) {
-                    c.hand(batch);
-                }
-                selected = 0;
-            }
+            // A cursor hands its run's selection when it leaves the run, whole: handing every cursor's part every
+            // few thousand entries cut each camera-day into ~64-entry pieces, ~23 range tombstones a day instead of
+            // 2, and the batch holds back an incomplete camera-day anyway.
         }
         for (Cursor c : all) {
             c.hand(batch);
