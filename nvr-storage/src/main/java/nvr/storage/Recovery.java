@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
-    private static final int STRAY_DAYS = 2;
+    /** Day directories per camera, newest first, whose stray files recovery indexes (older ones: {@link Reindexer}). */
+    static final int STRAY_DAYS = 2;
 
     private final SegmentIndex index;
     private final Map<UUID, DataRoot> rootsById;
@@ -240,7 +241,8 @@ final class Recovery {
         }
     }
 
-    private void indexStray(DataRoot root, String camera, long start, Path f) throws IOException {
+    /** Indexes one file the index does not name (or deletes it when it holds no valid record); returns its bytes. */
+    long indexStray(DataRoot root, String camera, long start, Path f) throws IOException {
         SegmentScan scan;
         long size;
         try (SegmentReader r = SegmentReader.open(f)) {
@@ -252,7 +254,7 @@ final class Recovery {
             Files.delete(f);
             DataRoot.fsyncDir(f.getParent());
             note(f, 0, "removed unindexed segment file with no valid frame (" + size + " bytes)");
-            return;
+            return 0;
         }
         if (scan.validEnd < size) {
             truncate(f, scan.validEnd);
@@ -269,5 +271,6 @@ final class Recovery {
         }
         note(f, scan.validEnd, "indexed segment file that had no index entry (" + scan.frames + " frames"
                 + (scan.validEnd < size ? ", invalid tail of " + (size - scan.validEnd) + " bytes truncated" : "") + ")");
+        return scan.validEnd;
     }
 }

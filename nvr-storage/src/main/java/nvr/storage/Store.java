@@ -48,6 +48,8 @@ public final class Store implements AutoCloseable {
     private volatile SegmentDeleter deleter;
     /** Frees deleted files' blocks in the background: created with the deleter, or at open when trash is left. */
     private TrashReaper reaper;
+    /** Indexes older footage a new index does not list; null when there is none. */
+    private Reindexer reindexer;
 
     private Store(StoreConfig config, StorageMetrics metrics, List<DataRoot> roots, SegmentIndex index,
                   AuditLog auditLog, SegmentFileIo io) throws IOException {
@@ -60,6 +62,7 @@ public final class Store implements AutoCloseable {
         for (DataRoot r : roots) {
             rootsById.put(r.uuid, r);
         }
+        boolean newIndex = index.metaScan("root|").isEmpty();
         checkRootIdentity();
         this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
         loadUsage();
@@ -80,6 +83,19 @@ public final class Store implements AutoCloseable {
                     i == 0 ? auditLog : null, coverageIndex));
         }
         rootWriters.forEach(RootWriter::start);
+        if ((newIndex || index.metaGet(Reindexer.PENDING) != null) && Reindexer.needed(roots)) {
+            reindexer = new Reindexer(index, rootsById, roots, openSegments);
+            reindexer.start();
+        }
+    }
+
+    /**
+     * Waits until footage the index did not list at open (older days on the roots of a new index, see
+     * {@link Reindexer}) is indexed; true at once when there was none.
+     */
+    public boolean awaitReindexed(long timeoutMs) throws InterruptedException {
+        Reindexer r = reindexer;
+        return r == null || r.await(timeoutMs);
     }
 
     /**
@@ -937,6 +953,9 @@ public final class Store implements AutoCloseable {
             return;
         }
         closed = true;
+        if (reindexer != null) {
+            reindexer.close();
+        }
         try {
             for (RootWriter w : rootWriters) {
                 w.stop();

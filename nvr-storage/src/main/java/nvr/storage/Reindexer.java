@@ -1,0 +1,154 @@
+package nvr.storage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Indexes, on a background thread, the segment files on the data roots that a new index does not list: the index
+ * lives in the first root, so when that disk is replaced the other roots still hold footage nobody can play back
+ * or retention can delete. Recovery indexes each camera's {@value Recovery#STRAY_DAYS} newest days before the store
+ * opens; this does the older days afterwards, oldest first, while the store records (reading every record's CRC
+ * of a day of footage takes seconds to minutes, of months, hours).
+ *
+ * <p>Each file is claimed as a writer claims a new segment (listed in the {@link OpenSegmentSet} while its entry is
+ * written, stamped when it leaves), so a deletion that read the index before never covers the new entry with a
+ * range drop. Retention's ledger learns the days at its next full recount (daily).
+ */
+final class Reindexer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Reindexer.class.getName());
+
+    /** Index meta key present while older footage is left to index: a restart resumes. */
+    static final String PENDING = "reindex|pending";
+    private final java.util.Map<UUID, DataRoot> rootsById;
+    private final List<DataRoot> roots;
+    private final SegmentIndex index;
+    private final OpenSegmentSet open;
+    private final Thread thread;
+    private final CountDownLatch done = new CountDownLatch(1);
+    private volatile boolean closed;
+    private long files;
+    private long bytes;
+
+    Reindexer(SegmentIndex index, java.util.Map<UUID, DataRoot> rootsById, List<DataRoot> roots, OpenSegmentSet open) {
+        this.rootsById = rootsById;
+        this.roots = roots;
+        this.index = index;
+        this.open = open;
+        this.thread = new Thread(this::run, "nvr-reindex");
+        thread.setDaemon(true);
+    }
+
+    /** True when some root holds camera day directories that recovery left to this (more than its newest days). */
+    static boolean needed(List<DataRoot> roots) throws IOException {
+        for (DataRoot r : roots) {
+            for (Path camDir : list(r.segmentsDir())) {
+                if (list(camDir).size() > Recovery.STRAY_DAYS) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    void start() throws IOException {
+        try (SegmentIndex.Batch b = index.batch()) {
+            b.putMeta(PENDING, new byte[0]);
+            index.write(b, true);
+        }
+        LOG.log(System.Logger.Level.WARNING, "the index does not list older footage on the data roots (a new first"
+                + " root?): indexing it in the background; recording goes on, and that footage plays back as it is indexed");
+        thread.start();
+    }
+
+    /** Waits until every older day is indexed; false on timeout. */
+    boolean await(long timeoutMs) throws InterruptedException {
+        return done.await(timeoutMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            for (DataRoot r : roots) {
+                for (Path camDir : list(r.segmentsDir())) {
+                    String camera = camDir.getFileName().toString();
+                    if (!DataRoot.validCameraId(camera)) {
+                        continue;
+                    }
+                    List<Path> days = list(camDir);
+                    for (Path day : days.subList(0, Math.max(0, days.size() - Recovery.STRAY_DAYS))) {
+                        if (closed) {
+                            return;
+                        }
+                        indexDay(r, camera, day);
+                    }
+                }
+            }
+            try (SegmentIndex.Batch b = index.batch()) {
+                b.deleteMeta(PENDING);
+                index.write(b, true);
+            }
+            LOG.log(System.Logger.Level.WARNING, "indexed " + files + " segment files (" + bytes
+                    + " bytes) the index did not list");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "indexing the footage the new index did not list stopped after "
+                    + files + " files: " + e + "; restart the NVR to resume it");
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private void indexDay(DataRoot root, String camera, Path day) throws IOException {
+        Recovery recovery = new Recovery(index, rootsById, roots); // per day: its report of every file is dropped
+        List<Path> segs;
+        try (Stream<Path> s = Files.list(day)) {
+            segs = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return; // gone meanwhile (a deletion moved it): nothing to index
+        }
+        for (Path f : segs) {
+            Long start = Recovery.startOf(f);
+            if (closed || start == null) {
+                continue;
+            }
+            String key = RootWriter.segmentKey(camera, start);
+            if (!open.add(key)) {
+                continue; // a writer's segment
+            }
+            try {
+                if (index.get(camera, start) == null && Files.exists(f)) {
+                    long n = recovery.indexStray(root, camera, start, f);
+                    root.segmentBytes.addAndGet(n);
+                    files += n > 0 ? 1 : 0;
+                    bytes += n;
+                }
+            } finally {
+                open.remove(key); // stamps the camera: a deletion that read the index before reads it again
+            }
+        }
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** Stops after the file being indexed; what is left is indexed again after the next open (still unlisted). */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

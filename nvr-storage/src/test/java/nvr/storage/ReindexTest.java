@@ -1,0 +1,131 @@
+package nvr.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The index lives in the first data root. When that disk is replaced by an empty one, the footage on the other
+ * roots must come back: recovery indexes each camera's newest days at open, {@link Reindexer} the older ones in
+ * the background while the store records, and a restart in the middle resumes it.
+ */
+class ReindexTest {
+    private static final long DAY = 86_400_000L;
+    private static final long T0 = 1_767_225_600_000L; // 2026-01-01T00:00Z
+    private static final List<String> CAMS = List.of("cam-a", "cam-b", "cam-c", "cam-d");
+    private static final int DAYS = 6;
+
+    @TempDir
+    Path dir;
+
+    private StoreConfig config() {
+        return new StoreConfig(List.of(dir.resolve("first"), dir.resolve("second")), 3600, 1 << 20, 1000, 16 << 20);
+    }
+
+    /** Six days of one 1 kB keyframe every 10 minutes per camera (each its own segment: a gap starts a new one). */
+    private void record() throws Exception {
+        try (Store s = Store.open(config(), new SimpleMeterRegistry())) {
+            for (int i = 0; i < DAYS * 144; i++) {
+                for (String c : CAMS) {
+                    assertTrue(s.writer(c).append(T0 + i * 600_000L, true, 0x1B, TestFrames.payload(c, i, 1000)));
+                }
+            }
+            s.flush();
+        }
+    }
+
+    /** Segment files of camera on the second root (the one that survives). */
+    private List<Path> filesOnSecond(String camera) throws Exception {
+        Path camDir = dir.resolve("second").resolve("segments").resolve(camera);
+        if (!Files.isDirectory(camDir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.walk(camDir)) {
+            return s.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+        }
+    }
+
+    /** Replaces the first root by an empty directory: its segments, index and audit log are gone. */
+    private void loseFirstRoot() throws Exception {
+        try (Stream<Path> s = Files.walk(dir.resolve("first"))) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        Files.createDirectories(dir.resolve("first"));
+    }
+
+    @Test
+    void footageOnTheOtherRootsComesBackAfterTheFirstRootIsReplaced() throws Exception {
+        record();
+        List<String> survivors = new ArrayList<>();
+        long survivingBytes = 0;
+        for (String c : CAMS) {
+            List<Path> files = filesOnSecond(c);
+            if (!files.isEmpty()) {
+                survivors.add(c);
+                for (Path f : files) {
+                    survivingBytes += Files.size(f);
+                }
+            }
+        }
+        assertFalse(survivors.isEmpty(), "some camera records on the second root");
+        loseFirstRoot();
+        try (Store s = Store.open(config(), new SimpleMeterRegistry())) {
+            // recording goes on while the older days are indexed
+            assertTrue(s.writer(survivors.get(0)).append(T0 + DAYS * DAY + 1000, true, 0x1B, new byte[100]));
+            assertTrue(s.awaitReindexed(60_000), "re-indexed");
+            s.flush();
+            for (String c : survivors) {
+                List<SegmentInfo> segs = s.segments(c, 0, T0 + DAYS * DAY);
+                assertEquals(DAYS * 144, segs.size(), c + ": every segment of every day is indexed again");
+                assertEquals(DAYS * 144, StoreTest.readAll(s, c, 0, T0 + DAYS * DAY).size(), c + ": every frame plays");
+            }
+            long old = 0;
+            long all = 0;
+            for (String c : CAMS) {
+                for (SegmentInfo si : s.segments(c, 0, Long.MAX_VALUE)) {
+                    if (si.file().startsWith(dir.resolve("second"))) {
+                        all += si.bytes();
+                        old += si.startMs() < T0 + DAYS * DAY ? si.bytes() : 0;
+                    }
+                }
+            }
+            assertEquals(survivingBytes, old, "the files' bytes, all of them valid");
+            assertEquals(all, s.volumes().get(1).segmentBytes(), "the second root's usage counts the re-indexed footage");
+            assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
+        }
+        // a later open has nothing left to do
+        try (Store s = Store.open(config(), new SimpleMeterRegistry())) {
+            assertTrue(s.awaitReindexed(0));
+            assertEquals(DAYS * 144, s.segments(survivors.get(0), 0, T0 + DAYS * DAY).size());
+        }
+    }
+
+    @Test
+    void aRestartInTheMiddleResumes() throws Exception {
+        record();
+        loseFirstRoot();
+        try (Store s = Store.open(config(), new SimpleMeterRegistry())) {
+            // closed at once: whatever the background thread did not reach is left pending
+        }
+        try (Store s = Store.open(config(), new SimpleMeterRegistry())) {
+            assertTrue(s.awaitReindexed(60_000));
+            for (String c : CAMS) {
+                if (!filesOnSecond(c).isEmpty()) {
+                    assertEquals(DAYS * 144, s.segments(c, 0, T0 + DAYS * DAY).size(), c);
+                }
+            }
+            assertTrue(s.verify().errors().isEmpty(), s.verify().errors().toString());
+        }
+    }
+}
