@@ -32,6 +32,8 @@ final class Reindexer implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean closed;
+    /** Every older day is indexed (false while running, and after a failure or an early close). */
+    private volatile boolean complete;
     private long files;
     private long bytes;
 
@@ -66,7 +68,11 @@ final class Reindexer implements AutoCloseable {
         thread.start();
     }
 
-    /** Waits until every older day is indexed; false on timeout. */
+    boolean complete() {
+        return complete;
+    }
+
+    /** Waits until the thread is done (complete, failed or closed); false on timeout. */
     boolean await(long timeoutMs) throws InterruptedException {
         return done.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
@@ -92,6 +98,7 @@ final class Reindexer implements AutoCloseable {
                 b.deleteMeta(PENDING);
                 index.write(b, true);
             }
+            complete = true;
             LOG.log(System.Logger.Level.WARNING, "indexed " + files + " segment files (" + bytes
                     + " bytes) the index did not list");
         } catch (IOException | RuntimeException e) {

@@ -95,7 +95,16 @@ public final class Store implements AutoCloseable {
      */
     public boolean awaitReindexed(long timeoutMs) throws InterruptedException {
         Reindexer r = reindexer;
-        return r == null || r.await(timeoutMs);
+        return r == null || (r.await(timeoutMs) && r.complete());
+    }
+
+    /**
+     * True until footage a new index did not list is all indexed (also after that failed: the index misses some
+     * of the oldest days until a restart finishes it).
+     */
+    public boolean reindexing() {
+        Reindexer r = reindexer;
+        return r != null && !r.complete();
     }
 
     /**

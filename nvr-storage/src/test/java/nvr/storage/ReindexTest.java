@@ -112,6 +112,41 @@ class ReindexTest {
     }
 
     @Test
+    void retentionDeletesTheOldestFootageNotTheNewestItStillKnows() throws Exception {
+        record();
+        long[] perDay = new long[DAYS]; // bytes on the second root per day
+        for (String c : CAMS) {
+            for (Path f : filesOnSecond(c)) {
+                perDay[(int) ((Recovery.startOf(f) - T0) / DAY)] += Files.size(f);
+            }
+        }
+        long total = java.util.Arrays.stream(perDay).sum();
+        loseFirstRoot();
+        nvr.storage.retention.TimeSource time = nvr.storage.retention.TimeSource.of(
+                java.time.InstantSource.fixed(java.time.Instant.ofEpochMilli(T0 + DAYS * DAY + 60_000)), System::nanoTime);
+        // a quota over its high watermark by two days of footage: the two oldest days must go, never newer ones
+        long capacity = (long) ((total - perDay[0] - perDay[1] + 1) / 0.8);
+        var cfg = new nvr.storage.retention.RetentionConfig(List.of(new nvr.storage.retention.Tier("t", 1)), "t",
+                java.util.Map.of(), nvr.storage.retention.RetentionPolicy.PROTECT,
+                List.of(new nvr.storage.retention.VolumeConfig(dir.resolve("first"), 0.9, 0.8, 1L << 40),
+                        new nvr.storage.retention.VolumeConfig(dir.resolve("second"), 0.9, 0.8, capacity)),
+                java.time.Duration.ofHours(1));
+        try (Store s = Store.open(config(), new SimpleMeterRegistry());
+             var m = new nvr.storage.retention.RetentionManager(s, cfg, time, new SimpleMeterRegistry())) {
+            m.tick(); // while re-indexing (if still running): the newest days it knows are not the oldest
+            assertTrue(s.awaitReindexed(60_000));
+            m.tick();
+            for (String c : CAMS) {
+                if (filesOnSecond(c).isEmpty()) {
+                    continue;
+                }
+                assertTrue(s.segments(c, 0, T0 + 2 * DAY - 1).isEmpty(), c + ": the two oldest days went");
+                assertEquals(4 * 144, s.segments(c, T0 + 2 * DAY, Long.MAX_VALUE).size(), c + ": the newer four stay");
+            }
+        }
+    }
+
+    @Test
     void aRestartInTheMiddleResumes() throws Exception {
         record();
         loseFirstRoot();

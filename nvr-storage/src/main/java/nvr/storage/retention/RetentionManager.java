@@ -60,6 +60,8 @@ public final class RetentionManager implements AutoCloseable {
     private long usedWhenGated;
     private long lastReconcileMs;
     private boolean reconciled;
+    /** True while the last tick saw the store indexing older footage (see {@link nvr.storage.Store#reindexing}). */
+    private boolean waitedForReindex;
     private ScheduledExecutorService thread;
     /** Where gates and violations survive a restart, and what was saved there last. */
     private final Path policyFile;
@@ -177,7 +179,16 @@ public final class RetentionManager implements AutoCloseable {
         long wall = time.wallMs();
         long now = clock.tick();
         String clockEvent = clock.takeEvent();
-        if (!reconciled || clockEvent != null || now - lastReconcileMs >= DAY) {
+        // While the store indexes footage a new index did not list, the ledger misses the oldest days: a space
+        // sweep would take the newest footage instead. Sweeps wait; the ledger is recounted once it is done.
+        boolean reindexing = store.reindexing();
+        if (reindexing && !waitedForReindex) {
+            LOG.log(System.Logger.Level.WARNING, "retention sweeps wait until the store has indexed the older footage"
+                    + " on the data roots (it would otherwise delete newer footage first)");
+        }
+        boolean reindexDone = waitedForReindex && !reindexing;
+        waitedForReindex = reindexing;
+        if (!reconciled || reindexDone || clockEvent != null || now - lastReconcileMs >= DAY) {
             // After a clock step, new footage may land anywhere in the index: recount it all.
             ledger.reconcile(wall);
             lastReconcileMs = now;
@@ -190,7 +201,7 @@ public final class RetentionManager implements AutoCloseable {
             pressure |= u.overHigh();
         }
         RetentionSweeper.Result r = null;
-        if (pressure || lastSweepMs == Long.MIN_VALUE || now - lastSweepMs >= cfg.sweepPeriod().toMillis()) {
+        if (!reindexing && (pressure || lastSweepMs == Long.MIN_VALUE || now - lastSweepMs >= cfg.sweepPeriod().toMillis())) {
             long t0 = System.nanoTime();
             r = sweeper.sweep(cfg, now);
             sweepTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
