@@ -26,6 +26,10 @@
  * blocks are freed by the store's background reaper seconds later; until then the volume counts them as
  * reclaiming, and the sweep counts them as free so it does not delete more to make up for them.
  *
+ * <p>While the store indexes footage a new index did not list ({@code Store.reindexing()}, after the first root
+ * was replaced), no sweep runs: the ledger would miss the oldest days and space would be freed from newer ones.
+ * The ledger is recounted when it is done.
+ *
  * <p>Time: ages are measured on a trusted clock ({@link nvr.storage.retention.TrustedClock}, state in
  * {@code <first root>/retention-clock}) that follows the wall clock only while it moves like the monotonic
  * clock. A forward step therefore never ages footage; a backward step records a skew epoch so footage stamped
