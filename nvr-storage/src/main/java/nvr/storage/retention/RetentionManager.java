@@ -325,6 +325,10 @@ public final class RetentionManager implements AutoCloseable {
         if (!violations.isEmpty()) {
             reasons.add("overwrite-oldest deleted footage under the minimum of cameras " + new TreeSet<>(violations.keySet()));
         }
+        if (waitedForReindex) {
+            reasons.add("the store is indexing older footage its new index did not list (the first data root was"
+                    + " replaced?); nothing is deleted until it is done, so new footage is lost if a volume fills up meanwhile");
+        }
         boolean was = atRisk;
         alarms = List.copyOf(reasons);
         atRisk = !reasons.isEmpty();
