@@ -18,7 +18,7 @@ import java.util.stream.Stream;
  *
  * <p>Each file is claimed as a writer claims a new segment (listed in the {@link OpenSegmentSet} while its entry is
  * written, stamped when it leaves), so a deletion that read the index before never covers the new entry with a
- * range drop. Retention's ledger learns the days at its next full recount (daily).
+ * range drop. Retention does not sweep until this is complete ({@link Store#reindexing}), then recounts its ledger.
  */
 final class Reindexer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reindexer.class.getName());
