@@ -9,12 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import nvr.bench.FileTrees;
 
 /**
  * Runs the ingest load test end to end, each side in its own JVM: for every N, first the raw-socket baseline
@@ -79,7 +79,7 @@ public final class IngestLoadRun {
 
     private static Sample run(String mode, int cameras, int seconds, int warmup, int port, String xmx, Path data,
                               int ioThreads, int bitrate, String serverOpts) throws Exception {
-        deleteTree(data);
+        FileTrees.delete(data);
         String cp = System.getProperty("java.class.path");
         String main = mode.equals("raw") ? "nvr.bench.ingest.RawReceiver" : "nvr.bench.ingest.IngestServer";
         List<String> cmd = new ArrayList<>(List.of("java", "-Xmx" + xmx));
@@ -221,16 +221,5 @@ public final class IngestLoadRun {
             }
         }
         return -1;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -10,7 +10,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,6 +23,7 @@ import nvr.storage.retention.RetentionPolicy;
 import nvr.storage.retention.Tier;
 import nvr.storage.retention.TimeSource;
 import nvr.storage.retention.VolumeConfig;
+import nvr.bench.FileTrees;
 
 /**
  * Timed main (not JMH: a sweep is a one-shot event on a prepared store). Builds a real Store holding
@@ -79,7 +79,7 @@ public final class RetentionSweepBenchmark {
         try {
             run(dir, cameras, hours, liveCameras, warmHours, warmSteps, payload, space);
         } finally {
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
     }
 
@@ -373,7 +373,7 @@ public final class RetentionSweepBenchmark {
             }
         }
         double us = (System.nanoTime() - t0) / 1e3 / files.size();
-        deleteTree(dir);
+        FileTrees.delete(dir);
         return us;
     }
 
@@ -499,16 +499,5 @@ public final class RetentionSweepBenchmark {
         return String.format("n=%d p50 %.1f us, p99 %.1f us, p99.9 %.1f us, max %.1f ms", sorted.length,
                 sorted[sorted.length / 2] / 1e3, sorted[(int) (sorted.length * 0.99)] / 1e3,
                 sorted[(int) Math.min(sorted.length - 1, sorted.length * 0.999)] / 1e3, sorted[sorted.length - 1] / 1e6);
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(x);
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import nvr.bench.FileTrees;
 
 /**
  * The floor under retention's unlink step: deleting {@code cameras x perCamera} small files laid out as segments
@@ -89,7 +90,7 @@ public final class UnlinkFloor {
             if (w != null) {
                 w.join();
             }
-            deleteTree(dir);
+            FileTrees.delete(dir);
         }
     }
 
@@ -254,14 +255,6 @@ public final class UnlinkFloor {
             }
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        try (java.util.stream.Stream<Path> s = Files.walk(p)) {
-            for (Path x : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(x);
-            }
         }
     }
 }

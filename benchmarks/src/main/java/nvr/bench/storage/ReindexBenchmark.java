@@ -7,11 +7,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import nvr.storage.Store;
 import nvr.storage.StoreConfig;
+import nvr.bench.FileTrees;
 
 /**
  * How fast footage comes back after the first data root (which holds the index) is replaced: the store's
@@ -38,7 +38,7 @@ public final class ReindexBenchmark {
         try {
             run(dir, cameras, days, frameBytes);
         } finally {
-            delete(dir);
+            FileTrees.delete(dir);
         }
     }
 
@@ -62,7 +62,7 @@ public final class ReindexBenchmark {
         System.out.printf("built %d cameras x %d days in %.1f s, %d cores%n", cameras, days,
                 (System.nanoTime() - t0) / 1e9, Runtime.getRuntime().availableProcessors());
         // the first root's disk is replaced by an empty one
-        delete(dir.resolve("first"));
+        FileTrees.delete(dir.resolve("first"));
         Files.createDirectories(dir.resolve("first"));
         List<Path> files = segmentFiles(dir.resolve("second"));
         long bytes = 0;
@@ -114,17 +114,6 @@ public final class ReindexBenchmark {
             return true;
         } catch (IOException | InterruptedException | RuntimeException e) {
             return false;
-        }
-    }
-
-    private static void delete(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 }
