@@ -328,10 +328,17 @@ class PlatformPlaybackProcessTest {
             for (int i = 1; i < frames.size() && gop == 0; i++) {
                 gop = frames.get(i).key() ? i : 0;
             }
-            // the range's frames at the recorded rate, plus at most one GOP before T1 (start at the keyframe at or before it)
+            // Every frame the store holds for the range, from the keyframe at or before T1, as the NVR's own export
+            // of the range counts them (same start rule). Checked exactly: an estimate from the demo camera's average
+            // rate failed by one frame on a loaded CI box, where the live encoder slows down in some seconds.
+            Object exported = nvr.json("export", "--camera", camera, "--from", String.valueOf(t1 * 1000), "--to",
+                    String.valueOf(t2 * 1000), "--out", dir.resolve("range-" + seq + ".mp4").toString(), "--json");
+            long stored = ((Number) DemoServer.obj(exported).get("frames")).longValue();
+            assertEquals(stored, s.frames(), what + ": decoded frames vs the frames stored for the range");
+            // and the range is really recorded: at the camera's average rate, plus at most one GOP before T1
             long expected = Math.round(fps * (t2 - t1));
-            assertTrue(s.frames() >= expected - 2 && s.frames() <= expected + Math.max(gop, 1) + 2,
-                    what + ": decoded " + s.frames() + " frames; range holds ~" + expected + " at " + fps + " fps, GOP " + gop);
+            assertTrue(stored >= expected * 8 / 10 && stored <= expected + Math.max(gop, 1) + 2,
+                    what + ": " + stored + " frames stored in the range; ~" + expected + " at " + fps + " fps, GOP " + gop);
         }
 
         // the access is on record with the platform as who, camera and range
