@@ -22,8 +22,7 @@ import java.util.stream.Stream;
  */
 final class Recovery {
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
-    /** Day directories per camera, newest first, whose stray files recovery indexes (older ones: {@link Reindexer}). */
-    static final int STRAY_DAYS = 2;
+    private static final int STRAY_DAYS = 2;
 
     private final SegmentIndex index;
     private final Map<UUID, DataRoot> rootsById;
@@ -37,7 +36,11 @@ final class Recovery {
         this.roots = roots;
     }
 
-    List<VerifyReport.Problem> run() throws IOException {
+    /**
+     * @param indexStrays false when the index lost its entries (a new or re-indexing index): every file is then a
+     *                    stray, and the {@link Reindexer} indexes them in the background instead of the open waiting
+     */
+    List<VerifyReport.Problem> run(boolean indexStrays) throws IOException {
         finishDeletions();
         for (DataRoot r : roots) {
             for (Path back : r.trash.rescue(index)) {
@@ -46,7 +49,9 @@ final class Recovery {
         }
         repairOpenSegments();
         for (DataRoot r : roots) {
-            indexStrays(r);
+            if (indexStrays) {
+                indexStrays(r);
+            }
         }
         log(report);
         return report;

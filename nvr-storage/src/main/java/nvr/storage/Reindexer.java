@@ -12,9 +12,9 @@ import java.util.stream.Stream;
 /**
  * Indexes, on a background thread, the segment files on the data roots that a new index does not list: the index
  * lives in the first root, so when that disk is replaced the other roots still hold footage nobody can play back
- * or retention can delete. Recovery indexes each camera's {@value Recovery#STRAY_DAYS} newest days before the store
- * opens; this does the older days afterwards, oldest first, while the store records (reading every record's CRC
- * of a day of footage takes seconds to minutes, of months, hours).
+ * or retention can delete. The store opens and records at once (recovery leaves these files alone); this indexes
+ * them, each camera's newest day first (what is asked for most), reading every record's CRC: a day of footage
+ * takes seconds to minutes, months hours.
  *
  * <p>Each file is claimed as a writer claims a new segment (listed in the {@link OpenSegmentSet} while its entry is
  * written, stamped when it leaves), so a deletion that read the index before never covers the new entry with a
@@ -46,11 +46,11 @@ final class Reindexer implements AutoCloseable {
         thread.setDaemon(true);
     }
 
-    /** True when some root holds camera day directories that recovery left to this (more than its newest days). */
+    /** True when some root holds a camera day directory. */
     static boolean needed(List<DataRoot> roots) throws IOException {
         for (DataRoot r : roots) {
             for (Path camDir : list(r.segmentsDir())) {
-                if (list(camDir).size() > Recovery.STRAY_DAYS) {
+                if (!list(camDir).isEmpty()) {
                     return true;
                 }
             }
@@ -85,8 +85,9 @@ final class Reindexer implements AutoCloseable {
                     if (!DataRoot.validCameraId(camera)) {
                         continue;
                     }
-                    List<Path> days = list(camDir);
-                    for (Path day : days.subList(0, Math.max(0, days.size() - Recovery.STRAY_DAYS))) {
+                    List<Path> days = new java.util.ArrayList<>(list(camDir));
+                    java.util.Collections.reverse(days); // newest first
+                    for (Path day : days) {
                         if (closed) {
                             return;
                         }

@@ -62,9 +62,10 @@ public final class Store implements AutoCloseable {
         for (DataRoot r : roots) {
             rootsById.put(r.uuid, r);
         }
-        boolean newIndex = index.metaScan("root|").isEmpty();
+        // an index that lost its entries (new: the first root was replaced; or still re-indexing after a restart)
+        boolean reindex = index.metaScan("root|").isEmpty() || index.metaGet(Reindexer.PENDING) != null;
         checkRootIdentity();
-        this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run());
+        this.recoveryProblems = List.copyOf(new Recovery(index, rootsById, roots).run(!reindex));
         loadUsage();
         metrics.reclaiming(() -> {
             long sum = 0;
@@ -83,7 +84,7 @@ public final class Store implements AutoCloseable {
                     i == 0 ? auditLog : null, coverageIndex));
         }
         rootWriters.forEach(RootWriter::start);
-        if ((newIndex || index.metaGet(Reindexer.PENDING) != null) && Reindexer.needed(roots)) {
+        if (reindex && Reindexer.needed(roots)) {
             reindexer = new Reindexer(index, rootsById, roots, openSegments);
             reindexer.start();
         }

@@ -72,8 +72,8 @@
  * follow, truncate at the first invalid one (a torn tail), seal it; index stray files (data, no entry) in each
  * camera's two newest day directories and delete strays without a valid record. Older strays are reported by
  * verify. What is left in the trash is freed by the reaper after open. A new index (the first root, which holds it,
- * was replaced) or one with a {@code reindex|pending} mark gets the older days of every root indexed by a background
- * {@code Reindexer} while the store records. Verify re-reads every record's CRC against the index and reports; it never repairs or throws.
+ * was replaced) or one with a {@code reindex|pending} mark gets every root's files indexed by a background
+ * {@code Reindexer}, newest day first, while the store records (recovery then leaves stray files to it). Verify re-reads every record's CRC against the index and reports; it never repairs or throws.
  *
  * <h2>Bulk reads</h2>
  * Downloads and exports map sealed segments read-only and page them in ahead on another thread (sendfile to

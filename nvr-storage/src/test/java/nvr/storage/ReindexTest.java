@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The index lives in the first data root. When that disk is replaced by an empty one, the footage on the other
- * roots must come back: recovery indexes each camera's newest days at open, {@link Reindexer} the older ones in
- * the background while the store records, and a restart in the middle resumes it.
+ * roots must come back: the store opens and records at once, {@link Reindexer} indexes every day in the
+ * background, retention deletes nothing before it is done, and a restart in the middle resumes it.
  */
 class ReindexTest {
     private static final long DAY = 86_400_000L;

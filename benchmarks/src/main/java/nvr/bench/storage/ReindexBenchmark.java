@@ -80,7 +80,7 @@ public final class ReindexBenchmark {
             long r1 = System.nanoTime();
             System.out.printf("second root: %d segment files, %.1f MB (%s)%n", files.size(), bytes / 1e6,
                     cold ? "page cache dropped before each measurement" : "NOT cold: run as root to drop the page cache");
-            System.out.printf("open (recovery indexes the %d newest days of each camera): %.0f ms%n", 2,
+            System.out.printf("open (recording from here; the re-index runs in the background): %.0f ms%n",
                     (opened - r0) / 1e6);
             System.out.printf("open + background re-index of the rest: %.1f s = %.0f MB/s of footage (all of it)%n",
                     (r1 - r0) / 1e9, bytes / 1e6 / ((r1 - r0) / 1e9));
