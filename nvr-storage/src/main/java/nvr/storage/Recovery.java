@@ -48,8 +48,8 @@ final class Recovery {
             }
         }
         repairOpenSegments();
-        for (DataRoot r : roots) {
-            if (indexStrays) {
+        if (indexStrays) {
+            for (DataRoot r : roots) {
                 indexStrays(r);
             }
         }
@@ -200,35 +200,37 @@ final class Recovery {
     }
 
     private void indexStrays(DataRoot root) throws IOException {
-        Path segs = root.segmentsDir();
-        if (!Files.isDirectory(segs)) {
-            return;
-        }
-        List<Path> cameras;
-        try (Stream<Path> s = Files.list(segs)) {
-            cameras = s.filter(Files::isDirectory).sorted().toList();
-        }
-        for (Path camDir : cameras) {
+        for (Path camDir : subdirs(root.segmentsDir())) {
             String camera = camDir.getFileName().toString();
             if (!DataRoot.validCameraId(camera)) {
                 continue;
             }
-            List<Path> days;
-            try (Stream<Path> s = Files.list(camDir)) {
-                days = s.filter(Files::isDirectory).sorted().toList();
-            }
+            List<Path> days = subdirs(camDir);
             for (Path day : days.subList(Math.max(0, days.size() - STRAY_DAYS), days.size())) {
-                List<Path> files;
-                try (Stream<Path> s = Files.list(day)) {
-                    files = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
-                }
-                for (Path f : files) {
+                for (Path f : segmentFiles(day)) {
                     Long start = startOf(f);
                     if (start != null && index.get(camera, start) == null) {
                         indexStray(root, camera, start, f);
                     }
                 }
             }
+        }
+    }
+
+    /** The subdirectories of dir (camera or day directories), sorted; none when dir is not a directory. */
+    static List<Path> subdirs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(Files::isDirectory).sorted().toList();
+        }
+    }
+
+    /** The {@code .seg} files of a day directory, sorted (oldest start first within equal name lengths). */
+    static List<Path> segmentFiles(Path day) throws IOException {
+        try (Stream<Path> s = Files.list(day)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
         }
     }
 

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Indexes, on a background thread, the segment files on the data roots that a new index does not list: the index
@@ -23,7 +22,7 @@ import java.util.stream.Stream;
 final class Reindexer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Reindexer.class.getName());
 
-    /** Index meta key present while older footage is left to index: a restart resumes. */
+    /** Index meta key present while footage is left to index: a restart resumes. */
     static final String PENDING = "reindex|pending";
     private final java.util.Map<UUID, DataRoot> rootsById;
     private final List<DataRoot> roots;
@@ -32,7 +31,7 @@ final class Reindexer implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch done = new CountDownLatch(1);
     private volatile boolean closed;
-    /** Every older day is indexed (false while running, and after a failure or an early close). */
+    /** Every day is indexed (false while running, and after a failure or an early close). */
     private volatile boolean complete;
     private long files;
     private long bytes;
@@ -49,8 +48,8 @@ final class Reindexer implements AutoCloseable {
     /** True when some root holds a camera day directory. */
     static boolean needed(List<DataRoot> roots) throws IOException {
         for (DataRoot r : roots) {
-            for (Path camDir : list(r.segmentsDir())) {
-                if (!list(camDir).isEmpty()) {
+            for (Path camDir : Recovery.subdirs(r.segmentsDir())) {
+                if (!Recovery.subdirs(camDir).isEmpty()) {
                     return true;
                 }
             }
@@ -63,8 +62,9 @@ final class Reindexer implements AutoCloseable {
             b.putMeta(PENDING, new byte[0]);
             index.write(b, true);
         }
-        LOG.log(System.Logger.Level.WARNING, "the index does not list older footage on the data roots (a new first"
-                + " root?): indexing it in the background; recording goes on, and that footage plays back as it is indexed");
+        LOG.log(System.Logger.Level.WARNING, "the index does not list the footage on the data roots (a new first"
+                + " root?): indexing it in the background, newest first; recording goes on, and that footage plays back"
+                + " as it is indexed");
         thread.start();
     }
 
@@ -80,12 +80,12 @@ final class Reindexer implements AutoCloseable {
     private void run() {
         try {
             for (DataRoot r : roots) {
-                for (Path camDir : list(r.segmentsDir())) {
+                for (Path camDir : Recovery.subdirs(r.segmentsDir())) {
                     String camera = camDir.getFileName().toString();
                     if (!DataRoot.validCameraId(camera)) {
                         continue;
                     }
-                    List<Path> days = new java.util.ArrayList<>(list(camDir));
+                    List<Path> days = new java.util.ArrayList<>(Recovery.subdirs(camDir));
                     java.util.Collections.reverse(days); // newest first
                     for (Path day : days) {
                         if (closed) {
@@ -113,8 +113,8 @@ final class Reindexer implements AutoCloseable {
     private void indexDay(DataRoot root, String camera, Path day) throws IOException {
         Recovery recovery = new Recovery(index, rootsById, roots); // per day: its report of every file is dropped
         List<Path> segs;
-        try (Stream<Path> s = Files.list(day)) {
-            segs = s.filter(p -> p.getFileName().toString().endsWith(".seg")).sorted().toList();
+        try {
+            segs = Recovery.segmentFiles(day);
         } catch (java.nio.file.NoSuchFileException e) {
             return; // gone meanwhile (a deletion moved it): nothing to index
         }
@@ -137,15 +137,6 @@ final class Reindexer implements AutoCloseable {
             } finally {
                 open.remove(key); // stamps the camera: a deletion that read the index before reads it again
             }
-        }
-    }
-
-    private static List<Path> list(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).sorted().toList();
         }
     }
 

@@ -48,7 +48,7 @@ public final class Store implements AutoCloseable {
     private volatile SegmentDeleter deleter;
     /** Frees deleted files' blocks in the background: created with the deleter, or at open when trash is left. */
     private TrashReaper reaper;
-    /** Indexes older footage a new index does not list; null when there is none. */
+    /** Indexes the footage on the roots a new index does not list; null when there is none. */
     private Reindexer reindexer;
 
     private Store(StoreConfig config, StorageMetrics metrics, List<DataRoot> roots, SegmentIndex index,
@@ -91,7 +91,7 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Waits until footage the index did not list at open (older days on the roots of a new index, see
+     * Waits until footage the index did not list at open (every root's files, for a new index, see
      * {@link Reindexer}) is indexed; true at once when there was none.
      */
     public boolean awaitReindexed(long timeoutMs) throws InterruptedException {
